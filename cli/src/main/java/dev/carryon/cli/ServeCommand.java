@@ -1,0 +1,158 @@
+package dev.carryon.cli;
+
+import dev.carryon.core.range.RangePolicy;
+import dev.carryon.server.CarryonServer;
+import dev.carryon.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code carryon serve [ROOT]}. */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Serve a directory over HTTP: byte ranges, conditional requests, Repr-Digest, HTTP/2.",
+            "Prints the URL it listens on, then one access log line per request.",
+            "Ctrl-C or SIGTERM stops it gracefully: responses in flight finish within --shutdown-timeout."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "ROOT",
+            description = "The directory to serve (default: the current directory).")
+    Path root;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--state", paramLabel = "DIR",
+            description = "Where the embedded database and internal files live (default: ROOT/.carryon, never served).")
+    Path state;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key (PKCS#8 PEM) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--no-http2", description = "Speak only HTTP/1.1 (no h2 over TLS, no h2c).")
+    boolean noHttp2;
+
+    @Option(names = "--follow-symlinks", description = "Follow symbolic links that lead outside ROOT (refused by default).")
+    boolean followSymlinks;
+
+    @Option(names = "--hidden", description = "Serve and list entries whose names start with '.' (hidden by default).")
+    boolean hidden;
+
+    @Option(names = "--no-listing", description = "Answer 403 instead of listing directories.")
+    boolean noListing;
+
+    @Option(names = "--cache-control", paramLabel = "VALUE",
+            description = "Cache-Control for files, e.g. 'max-age=3600' (default: none).")
+    String cacheControl;
+
+    @Option(names = "--access-log", defaultValue = "-", paramLabel = "FILE",
+            description = "Access log: '-' for standard output (default), 'off', or a file to append to.")
+    String accessLog;
+
+    @Option(names = "--no-digests", description = "Do not hash files for Repr-Digest.")
+    boolean noDigests;
+
+    @Option(names = "--max-ranges", defaultValue = "64", paramLabel = "N",
+            description = "Most parts in a multipart/byteranges answer; more get the whole file (default: ${DEFAULT-VALUE}).")
+    int maxRanges;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection silent between requests for this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "408 when request headers take longer than this to arrive (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--send-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Drop a client that reads nothing of a response for this long (default: ${DEFAULT-VALUE}).")
+    Duration sendTimeout;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long responses in flight may take to finish at shutdown (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout;
+
+    @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+            description = "Event loop threads (default: one per processor).")
+    int ioThreads;
+
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "KIND",
+            description = "auto (native epoll where available), epoll or nio (default: ${DEFAULT-VALUE}).")
+    String transport;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = ServerConfig.builder(root.toAbsolutePath().normalize())
+                    .stateDir(state == null ? null : state.toAbsolutePath().normalize())
+                    .host(host)
+                    .port(port)
+                    .tls(tlsCert, tlsKey)
+                    .http2(!noHttp2)
+                    .followSymlinks(followSymlinks)
+                    .serveHidden(hidden)
+                    .listDirectories(!noListing)
+                    .cacheControl(cacheControl)
+                    .accessLog(accessLog)
+                    .digests(!noDigests)
+                    .rangePolicy(new RangePolicy(maxRanges, RangePolicy.DEFAULT.maxOverlaps(),
+                            RangePolicy.DEFAULT.slackBytes()))
+                    .idleTimeout(idleTimeout)
+                    .headerTimeout(headerTimeout)
+                    .sendTimeout(sendTimeout)
+                    .shutdownTimeout(shutdownTimeout)
+                    .ioThreads(ioThreads)
+                    .transport(transport)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stop.getCount() == 0) {
+                    Runtime.getRuntime().halt(128 + signal.getNumber()); // asked twice: stop now
+                }
+                stop.countDown();
+            });
+        }
+
+        CarryonServer server;
+        try {
+            server = CarryonServer.start(config);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.LOCAL_IO, e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        System.out.println("carryon serving " + config.root() + " at " + server.url());
+        System.out.flush();
+        stop.await();
+        System.err.println("carryon: stopping (in-flight responses have " + config.shutdownTimeout().toSeconds()
+                + "s to finish; press Ctrl-C again to stop at once)");
+        server.close();
+        return ExitCode.OK.code;
+    }
+}

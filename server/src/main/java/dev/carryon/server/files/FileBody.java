@@ -1,0 +1,184 @@
+package dev.carryon.server.files;
+
+import dev.carryon.core.range.ByteRange;
+import dev.carryon.core.range.MultipartLayout;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of a file response, produced piece by piece as the connection drains, so that memory stays
+ * bounded whatever the size of the file or the number of parts. Ends with a {@link LastHttpContent}.
+ *
+ * <p>In {@link Mode#ZERO_COPY} file bytes leave as sendfile regions of at most {@link #CHECK_INTERVAL} bytes,
+ * each followed by a {@link VerifiedTail}: the file is checked at least that often and before its last byte.
+ * In {@link Mode#COPY} (TLS, HTTP/2) bytes are read into buffers and the file is checked after every read.
+ */
+public final class FileBody implements ChunkedInput<Object> {
+
+    /** How many file bytes may leave between two checks that the file is unchanged. */
+    static final long CHECK_INTERVAL = 8L << 20;
+    private static final int COPY_CHUNK = 64 << 10;
+
+    public enum Mode {
+        /** sendfile(2) through Netty regions; only for plain HTTP/1.1. */
+        ZERO_COPY,
+        /** Reads into buffers; for TLS and HTTP/2, where bytes must pass through the JVM. */
+        COPY
+    }
+
+    private sealed interface Piece {
+    }
+
+    private record Bytes(byte[] bytes) implements Piece {
+    }
+
+    private record Span(long position, long length) implements Piece {
+    }
+
+    private final OpenFile file;
+    private final Mode mode;
+    private final List<Piece> pieces;
+    private final long length;
+    private int index;
+    private long offsetInSpan;
+    private boolean tailPending;
+    private boolean lastSent;
+    private boolean closed;
+    private long produced;
+
+    private FileBody(OpenFile file, Mode mode, List<Piece> pieces) {
+        this.file = file;
+        this.mode = mode;
+        this.pieces = pieces;
+        long total = 0;
+        for (Piece p : pieces) {
+            total += p instanceof Bytes b ? b.bytes().length : ((Span) p).length();
+        }
+        this.length = total;
+        file.retain();
+    }
+
+    /** One range of the file (the whole file is the range 0..length-1). */
+    public static FileBody range(OpenFile file, Mode mode, ByteRange range) {
+        return new FileBody(file, mode, List.of(new Span(range.first(), range.length())));
+    }
+
+    /** No bytes at all: a zero-length file or HEAD. */
+    public static FileBody empty(OpenFile file, Mode mode) {
+        return new FileBody(file, mode, List.of());
+    }
+
+    /** A multipart/byteranges body laid out by the core. */
+    public static FileBody multipart(OpenFile file, Mode mode, MultipartLayout layout) {
+        List<Piece> pieces = new ArrayList<>(layout.parts().size() * 2 + 1);
+        for (MultipartLayout.Part part : layout.parts()) {
+            pieces.add(new Bytes(part.header()));
+            pieces.add(new Span(part.range().first(), part.range().length()));
+        }
+        pieces.add(new Bytes(layout.trailer()));
+        return new FileBody(file, mode, pieces);
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+        return lastSent;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            file.release();
+        }
+    }
+
+    @Override
+    @Deprecated
+    public Object readChunk(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public Object readChunk(ByteBufAllocator allocator) throws Exception {
+        if (lastSent) {
+            return null;
+        }
+        if (index == pieces.size()) {
+            lastSent = true;
+            return LastHttpContent.EMPTY_LAST_CONTENT;
+        }
+        Piece piece = pieces.get(index);
+        if (piece instanceof Bytes b) {
+            index++;
+            produced += b.bytes().length;
+            return content(Unpooled.wrappedBuffer(b.bytes()));
+        }
+        Span span = (Span) piece;
+        return mode == Mode.ZERO_COPY ? nextRegion(span) : nextBuffer(span, allocator);
+    }
+
+    private Object nextRegion(Span span) {
+        long remaining = span.length() - offsetInSpan;
+        long at = span.position() + offsetInSpan;
+        if (tailPending || remaining == 1) {
+            tailPending = false;
+            advance(span, 1);
+            return new VerifiedTail(file, at, 1);
+        }
+        long chunk = Math.min(remaining, CHECK_INTERVAL);
+        tailPending = true;
+        advance(span, chunk - 1);
+        return new SharedFileRegion(file, at, chunk - 1);
+    }
+
+    private Object nextBuffer(Span span, ByteBufAllocator allocator) throws IOException {
+        int n = (int) Math.min(span.length() - offsetInSpan, COPY_CHUNK);
+        long at = span.position() + offsetInSpan;
+        ByteBuf buf = allocator.ioBuffer(n);
+        try {
+            while (buf.readableBytes() < n) {
+                int read = buf.writeBytes(file.channel(), at + buf.readableBytes(), n - buf.readableBytes());
+                if (read < 0) {
+                    throw new FileChangedException(file.path() + " was truncated while it was being sent");
+                }
+            }
+            file.verifyUnchanged();
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        advance(span, n);
+        return content(buf);
+    }
+
+    private void advance(Span span, long n) {
+        produced += n;
+        offsetInSpan += n;
+        if (offsetInSpan == span.length()) {
+            index++;
+            offsetInSpan = 0;
+        }
+    }
+
+    private Object content(ByteBuf buf) {
+        return mode == Mode.COPY ? new DefaultHttpContent(buf) : buf;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public long progress() {
+        return produced;
+    }
+}

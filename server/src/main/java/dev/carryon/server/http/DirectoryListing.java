@@ -1,0 +1,179 @@
+package dev.carryon.server.http;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.carryon.core.conditional.FileEntityTag;
+import dev.carryon.core.path.RequestPath;
+import dev.carryon.server.files.OpenFile.FileVersion;
+import dev.carryon.server.files.ServedRoot;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Lists a directory: HTML for browsers, JSON for {@code Accept: application/json}. Shows what a request could
+ * fetch and nothing else: no hidden entries (unless served), no state directory, no links leading out.
+ */
+final class DirectoryListing {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter DISPLAY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** One listed entry, with the entity tag a GET of it would carry. */
+    record Entry(String name, boolean directory, long size, Instant modified, String etag) {
+    }
+
+    void answer(Exchange ex, RequestPath.Parsed path, ServedRoot.Found dir) {
+        ServerContext server = ex.server();
+        if (!path.isRoot() && !path.trailingSlash()) {
+            // Relative links in the listing resolve against the directory only with the slash.
+            String raw = path.rawPath();
+            String query = ex.request().uri().contains("?") ? ex.request().uri().substring(ex.request().uri().indexOf('?')) : "";
+            FullHttpResponse r = Responses.error(HttpResponseStatus.MOVED_PERMANENTLY, "a directory: see " + raw + "/");
+            r.headers().set(HttpHeaderNames.LOCATION, raw + "/" + query);
+            ex.send(r);
+            return;
+        }
+        if (!server.config().listDirectories()) {
+            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "directory listings are turned off"));
+            return;
+        }
+        List<Entry> entries;
+        try {
+            entries = read(server.root(), dir.path(), Instant.ofEpochMilli(ex.startMillis()));
+        } catch (IOException e) {
+            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "the directory cannot be read: " + e.getMessage()));
+            return;
+        }
+        boolean json = wantsJson(ex.request().headers().get(HttpHeaderNames.ACCEPT));
+        FullHttpResponse r = json
+                ? Responses.bytes(HttpResponseStatus.OK, "application/json", json(path, entries))
+                : Responses.bytes(HttpResponseStatus.OK, "text/html; charset=utf-8", html(path, entries));
+        r.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        ex.send(r);
+    }
+
+    static List<Entry> read(ServedRoot root, Path dir, Instant now) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                if (!root.listable(p)) {
+                    continue;
+                }
+                BasicFileAttributes a;
+                try {
+                    a = ServedRoot.attributes(p);
+                } catch (IOException e) {
+                    continue; // vanished, or a dangling link: nothing a request could fetch
+                }
+                FileVersion v = FileVersion.of(a);
+                String etag = a.isDirectory() ? null
+                        : FileEntityTag.of(v.size(), v.modifiedInstant(), v.identity(), now).headerValue();
+                entries.add(new Entry(p.getFileName().toString(), a.isDirectory(), a.isDirectory() ? 0 : a.size(),
+                        v.modifiedInstant(), etag));
+            }
+        }
+        entries.sort(Comparator.comparing((Entry e) -> !e.directory()).thenComparing(Entry::name));
+        return entries;
+    }
+
+    /** JSON when the client asks for it and does not also take HTML (browsers do). */
+    static boolean wantsJson(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        return a.contains("application/json") && !a.contains("text/html");
+    }
+
+    static byte[] json(RequestPath.Parsed path, List<Entry> entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + entries.size() * 128);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("path", path.canonical());
+            g.writeArrayFieldStart("entries");
+            for (Entry e : entries) {
+                g.writeStartObject();
+                g.writeStringField("name", e.name());
+                g.writeStringField("type", e.directory() ? "directory" : "file");
+                if (!e.directory()) {
+                    g.writeNumberField("size", e.size());
+                }
+                g.writeStringField("mtime", e.modified().toString());
+                if (e.etag() != null) {
+                    g.writeStringField("etag", e.etag());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] html(RequestPath.Parsed path, List<Entry> entries) {
+        String title = escape(path.canonical());
+        StringBuilder b = new StringBuilder(1024 + entries.size() * 200);
+        b.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Index of ").append(title).append("</title>\n")
+                .append("<style>body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}")
+                .append("table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;text-align:left}")
+                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}tr:nth-child(even){background:#f4f4f4}")
+                .append("a{color:#0645ad}</style>\n</head>\n<body>\n<main>\n<h1>Index of ").append(title).append("</h1>\n")
+                .append("<table>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"n\">Size</th>")
+                .append("<th scope=\"col\">Modified</th></tr></thead>\n<tbody>\n");
+        if (!path.isRoot()) {
+            b.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
+        }
+        for (Entry e : entries) {
+            String href = RequestPath.encodeSegment(e.name()) + (e.directory() ? "/" : "");
+            if (path.isRoot() && e.name().equals("-")) {
+                href = "%2D" + (e.directory() ? "/" : ""); // "/-/" is reserved for the server's own routes
+            }
+            b.append("<tr><td><a href=\"").append(escape(href)).append("\">").append(escape(e.name()))
+                    .append(e.directory() ? "/" : "").append("</a></td><td class=\"n\">")
+                    .append(e.directory() ? "" : Long.toString(e.size())).append("</td><td>")
+                    .append(DISPLAY_TIME.format(e.modified())).append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.carryon.server.http;
+
+import dev.carryon.server.log.AccessLog;
+import dev.carryon.server.transport.ConnectionGuard;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.util.AsciiString;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * One request and its response: it stamps the common headers, writes, and when the last byte has left (or the
+ * response was cut) records the request in the metrics and the access log and decides whether the connection
+ * stays open.
+ */
+final class Exchange {
+
+    private static final AsciiString SERVER = AsciiString.cached("carryon");
+
+    private final ChannelHandlerContext ctx;
+    private final ServerContext server;
+    private final HttpRequest request;
+    private final ConnectionGuard guard;
+    private final boolean http2;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private boolean keepAlive;
+
+    Exchange(ChannelHandlerContext ctx, ServerContext server, HttpRequest request, ConnectionGuard guard,
+             boolean http2) {
+        this.ctx = ctx;
+        this.server = server;
+        this.request = request;
+        this.guard = guard;
+        this.http2 = http2;
+        this.keepAlive = http2 || (HttpUtil.isKeepAlive(request) && !server.shuttingDown());
+    }
+
+    HttpRequest request() {
+        return request;
+    }
+
+    boolean head() {
+        return HttpMethod.HEAD.equals(request.method());
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+
+    ServerContext server() {
+        return server;
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    /** After this response the connection closes: the request was malformed, or it carries a body we skip. */
+    void closeAfterResponse() {
+        if (!http2) {
+            keepAlive = false;
+        }
+    }
+
+    /** Sends a complete response; for HEAD, only its header fields. */
+    void send(FullHttpResponse response) {
+        stamp(response);
+        int status = response.status().code();
+        if (head()) {
+            HttpResponse headOnly = new DefaultHttpResponse(response.protocolVersion(), response.status(),
+                    response.headers());
+            response.release();
+            ctx.write(headOnly);
+            finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), status, 0);
+        } else {
+            long length = response.content().readableBytes();
+            finish(ctx.writeAndFlush(response), status, length);
+        }
+    }
+
+    /** Sends a response head and a body produced piece by piece; the body ends with its own last content. */
+    void send(HttpResponse head, ChunkedInput<?> body) {
+        stamp(head);
+        int status = head.status().code();
+        ctx.write(head);
+        ChannelProgressivePromise promise = ctx.newProgressivePromise();
+        long[] sent = new long[1];
+        promise.addListener(new ChannelProgressiveFutureListener() {
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                sent[0] = progress;
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture future) {
+                completed(future, status, future.isSuccess() ? body.length() : sent[0]);
+            }
+        });
+        ctx.writeAndFlush(body, promise);
+    }
+
+    /** Sends a response head with no body (HEAD of a file, 304). */
+    void sendHeadOnly(HttpResponse head) {
+        stamp(head);
+        ctx.write(head);
+        finish(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), head.status().code(), 0);
+    }
+
+    private void stamp(HttpResponse r) {
+        r.headers().set(HttpHeaderNames.DATE, server.dateHeader(startMillis));
+        r.headers().set(HttpHeaderNames.SERVER, SERVER);
+        if (!http2) {
+            if (!keepAlive) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (!request.protocolVersion().isKeepAliveDefault()) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+    }
+
+    private void finish(ChannelFuture f, int status, long bodyBytes) {
+        f.addListener(done -> completed((ChannelFuture) done, status, done.isSuccess() ? bodyBytes : 0));
+    }
+
+    private void completed(ChannelFuture f, int status, long sent) {
+        boolean cut = !f.isSuccess();
+        long duration = System.nanoTime() - startNanos;
+        server.metrics().request(request.method().name(), status, duration);
+        server.metrics().bodyBytes(sent);
+        if (cut) {
+            server.metrics().responseCut();
+        }
+        AccessLog log = server.accessLog();
+        if (log != null) {
+            log.log(new AccessLog.Entry(remote(), startMillis, request.method().name(), request.uri(),
+                    http2 ? "HTTP/2.0" : request.protocolVersion().text(), status, sent,
+                    request.headers().get(HttpHeaderNames.REFERER), request.headers().get(HttpHeaderNames.USER_AGENT),
+                    request.headers().get(HttpHeaderNames.RANGE), duration, cut));
+        }
+        if (guard != null) {
+            guard.requestFinished();
+        }
+        if (cut || (!http2 && (!keepAlive || server.shuttingDown()))) {
+            ctx.close();
+        }
+    }
+
+    private String remote() {
+        SocketAddress a = http2 && ctx.channel().parent() != null
+                ? ctx.channel().parent().remoteAddress()
+                : ctx.channel().remoteAddress();
+        if (a instanceof InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.carryon.server.http;
+
+import dev.carryon.core.conditional.ConditionalHeaders;
+import dev.carryon.core.conditional.FileEntityTag;
+import dev.carryon.core.conditional.HttpDate;
+import dev.carryon.core.conditional.Validators;
+import dev.carryon.core.digest.DigestAlgorithm;
+import dev.carryon.core.digest.DigestFields;
+import dev.carryon.core.media.MediaTypes;
+import dev.carryon.core.range.ByteRange;
+import dev.carryon.core.response.Representation;
+import dev.carryon.core.response.RepresentationRequest;
+import dev.carryon.core.response.ResponsePlan;
+import dev.carryon.server.files.FileBody;
+import dev.carryon.server.files.FileChangedException;
+import dev.carryon.server.files.OpenFile;
+import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.metrics.ServerMetrics;
+import dev.carryon.server.metrics.ServerMetrics.RangeKind;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Answers GET and HEAD of a file: pins the version it opens, asks the core's planner what to answer, and sends
+ * exactly that, the body from the opened version only.
+ */
+final class FileResponder {
+
+    static final AsciiString REPR_DIGEST = AsciiString.cached("repr-digest");
+    static final AsciiString WANT_REPR_DIGEST = AsciiString.cached("want-repr-digest");
+    private static final AsciiString BYTES = AsciiString.cached("bytes");
+
+    private final FileBody.Mode bodyMode;
+
+    FileResponder(FileBody.Mode bodyMode) {
+        this.bodyMode = bodyMode;
+    }
+
+    void answer(Exchange ex, ServedRoot.Found found) {
+        if (!found.attributes().isRegularFile()) {
+            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "not a regular file"));
+            return;
+        }
+        OpenFile file;
+        try {
+            file = OpenFile.open(found.path());
+        } catch (NoSuchFileException e) {
+            ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such file or directory"));
+            return;
+        } catch (AccessDeniedException e) {
+            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "permission denied"));
+            return;
+        } catch (FileChangedException e) {
+            FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the file is changing right now; try again in a moment");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            ex.send(r);
+            return;
+        } catch (IOException e) {
+            ex.send(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the file cannot be read: " + e.getMessage()));
+            return;
+        }
+        try {
+            answer(ex, file);
+        } finally {
+            file.release();
+        }
+    }
+
+    private void answer(Exchange ex, OpenFile file) {
+        ServerContext server = ex.server();
+        HttpRequest request = ex.request();
+        OpenFile.FileVersion version = file.version();
+        Instant now = Instant.ofEpochMilli(ex.startMillis());
+        Validators validators = new Validators(
+                FileEntityTag.of(version.size(), version.modifiedInstant(), version.identity(), now),
+                version.modifiedInstant());
+        String type = MediaTypes.forFileName(file.path().getFileName().toString());
+        Representation rep = new Representation(version.size(), type, validators);
+        HttpHeaders h = request.headers();
+        ConditionalHeaders conditions = new ConditionalHeaders(joined(h, HttpHeaderNames.IF_MATCH),
+                joined(h, HttpHeaderNames.IF_NONE_MATCH), joined(h, HttpHeaderNames.IF_MODIFIED_SINCE),
+                joined(h, HttpHeaderNames.IF_UNMODIFIED_SINCE), joined(h, HttpHeaderNames.IF_RANGE));
+        RepresentationRequest rr = new RepresentationRequest(ex.head(), joined(h, HttpHeaderNames.RANGE), conditions);
+        ResponsePlan plan = server.planner().plan(rr, rep, now, FileResponder::boundary);
+        count(server.metrics(), plan);
+
+        if (plan instanceof ResponsePlan.NotModified) {
+            HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+            r.headers().set(HttpHeaderNames.ETAG, validators.etag().headerValue());
+            cacheControl(server, r);
+            ex.sendHeadOnly(r);
+        } else if (plan instanceof ResponsePlan.PreconditionFailed failed) {
+            ex.send(Responses.error(HttpResponseStatus.PRECONDITION_FAILED, failed.reason()));
+        } else if (plan instanceof ResponsePlan.RangeNotSatisfiable unsatisfiable) {
+            FullHttpResponse r = Responses.error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    "no requested range starts within the " + version.size() + " bytes of this file");
+            r.headers().set(HttpHeaderNames.CONTENT_RANGE, unsatisfiable.contentRange());
+            r.headers().set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+            ex.send(r);
+        } else if (plan instanceof ResponsePlan.Whole) {
+            HttpResponse r = head(ex, file, HttpResponseStatus.OK, validators, type, version.size());
+            if (ex.head()) {
+                ex.sendHeadOnly(r);
+            } else if (version.size() == 0) {
+                ex.send(r, FileBody.empty(file, bodyMode));
+            } else {
+                ex.send(r, FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1)));
+            }
+        } else if (plan instanceof ResponsePlan.Partial partial) {
+            HttpResponse r = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
+            r.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.range().contentRange(version.size()));
+            ex.send(r, FileBody.range(file, bodyMode, partial.range()));
+        } else if (plan instanceof ResponsePlan.Multipart multi) {
+            HttpResponse r = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators,
+                    multi.layout().contentType(), multi.layout().contentLength());
+            ex.send(r, FileBody.multipart(file, bodyMode, multi.layout()));
+        }
+    }
+
+    /** The header fields of a 200 or 206 (and of HEAD). */
+    private static HttpResponse head(Exchange ex, OpenFile file, HttpResponseStatus status, Validators validators,
+                                     String contentType, long contentLength) {
+        ServerContext server = ex.server();
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        HttpHeaders out = r.headers();
+        out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        out.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        out.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+        out.set(HttpHeaderNames.ETAG, validators.etag().headerValue());
+        out.set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(validators.lastModified()));
+        cacheControl(server, r);
+        if (server.digests() != null) {
+            Optional<Map<DigestAlgorithm, byte[]>> digests = server.digests().lookup(file.path(), file.version());
+            digests.ifPresent(d -> {
+                List<DigestAlgorithm> chosen = DigestFields.choose(ex.request().headers().get(WANT_REPR_DIGEST),
+                        List.copyOf(d.keySet()));
+                if (!chosen.isEmpty()) {
+                    Map<DigestAlgorithm, byte[]> send = new LinkedHashMap<>();
+                    chosen.forEach(a -> send.put(a, d.get(a)));
+                    out.set(REPR_DIGEST, DigestFields.format(send));
+                }
+            });
+        }
+        return r;
+    }
+
+    private static void cacheControl(ServerContext server, HttpResponse r) {
+        String cc = server.config().cacheControl();
+        if (cc != null) {
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, cc);
+        }
+    }
+
+    private static void count(ServerMetrics metrics, ResponsePlan plan) {
+        RangeKind kind = null;
+        if (plan instanceof ResponsePlan.Partial) {
+            kind = RangeKind.SINGLE;
+        } else if (plan instanceof ResponsePlan.Multipart) {
+            kind = RangeKind.MULTIPART;
+        } else if (plan instanceof ResponsePlan.RangeNotSatisfiable) {
+            kind = RangeKind.UNSATISFIABLE;
+        } else if (plan instanceof ResponsePlan.Whole whole) {
+            kind = switch (whole.rangeUse()) {
+                case NOT_ASKED -> null;
+                case INVALID -> RangeKind.INVALID;
+                case IF_RANGE_FAILED -> RangeKind.IF_RANGE_FAILED;
+                case ABUSE_GUARD -> RangeKind.ABUSE_GUARD;
+                case EMPTY_REPRESENTATION -> RangeKind.EMPTY_REPRESENTATION;
+            };
+        }
+        if (kind != null) {
+            metrics.range(kind);
+        }
+    }
+
+    /** A field's value, its repeated lines joined with ", " as RFC 9110 section 5.3 allows; null if absent. */
+    static String joined(HttpHeaders headers, CharSequence name) {
+        List<String> all = headers.getAll(name);
+        if (all.isEmpty()) {
+            return null;
+        }
+        return all.size() == 1 ? all.get(0) : String.join(", ", all);
+    }
+
+    private static String boundary() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+}

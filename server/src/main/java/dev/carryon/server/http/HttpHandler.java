@@ -1,0 +1,193 @@
+package dev.carryon.server.http;
+
+import dev.carryon.core.path.RequestPath;
+import dev.carryon.server.files.FileBody;
+import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.transport.ConnectionGuard;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The request router of one connection (HTTP/1.1) or one stream (HTTP/2): turns what the codec decoded into
+ * an {@link Exchange}, refuses what is malformed with a 4xx that says why, and hands files and directories to
+ * their responders. Request bodies are never read here: a request that has one gets its answer and then the
+ * connection is closed, so its bytes cannot be taken for a next request.
+ */
+public final class HttpHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+    static final String ALLOW_FILES = "GET, HEAD, OPTIONS";
+
+    private final ServerContext server;
+    private final boolean http2;
+    private final FileResponder files;
+    private final DirectoryListing listings;
+    private final ReservedRoutes reserved;
+    private ConnectionGuard guard;
+
+    public HttpHandler(ServerContext server, FileBody.Mode bodyMode, boolean http2) {
+        this.server = server;
+        this.http2 = http2;
+        this.files = new FileResponder(bodyMode);
+        this.listings = new DirectoryListing();
+        this.reserved = new ReservedRoutes();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        guard = http2 ? null : ctx.pipeline().get(ConnectionGuard.class);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                if (guard != null) {
+                    guard.requestStarted();
+                }
+                Exchange ex = new Exchange(ctx, server, request, guard, http2);
+                try {
+                    route(ex);
+                } catch (RuntimeException e) {
+                    log.error("failed to answer {} {}", request.method(), request.uri(), e);
+                    ex.closeAfterResponse();
+                    ex.send(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "the server failed to answer; its log says why"));
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent
+                || evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
+            if (guard != null) {
+                guard.handOverToHttp2();
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("closing a connection after an unexpected error", cause);
+        }
+        ctx.close();
+    }
+
+    private void route(Exchange ex) {
+        HttpRequest request = ex.request();
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            ex.closeAfterResponse();
+            ex.send(decodeError(decoded.cause()));
+            return;
+        }
+        if (hasBody(request)) {
+            ex.closeAfterResponse();
+        }
+        if (!http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            ex.closeAfterResponse();
+            ex.send(Responses.error(HttpResponseStatus.BAD_REQUEST, "an HTTP/1.1 request needs exactly one Host header"));
+            return;
+        }
+        String uri = request.uri();
+        if (uri.startsWith(ReservedRoutes.PREFIX)) {
+            reserved.answer(ex, uri);
+            return;
+        }
+        if (uri.equals("*")) {
+            if (HttpMethod.OPTIONS.equals(request.method())) {
+                ex.sendHeadOnly(allow(HttpResponseStatus.NO_CONTENT));
+            } else {
+                ex.send(Responses.error(HttpResponseStatus.BAD_REQUEST, "'*' is a target only for OPTIONS"));
+            }
+            return;
+        }
+        RequestPath.Parsed path;
+        try {
+            path = RequestPath.parse(uri);
+        } catch (RequestPath.BadPathException e) {
+            ex.send(Responses.error(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        ServedRoot.Lookup lookup = server.root().lookup(path);
+        if (lookup instanceof ServedRoot.NotFound nf) {
+            ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, nf.reason() + ": " + path.canonical()));
+            return;
+        }
+        if (lookup instanceof ServedRoot.Forbidden fb) {
+            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, fb.reason()));
+            return;
+        }
+        ServedRoot.Found found = (ServedRoot.Found) lookup;
+        HttpMethod method = request.method();
+        if (HttpMethod.OPTIONS.equals(method)) {
+            ex.sendHeadOnly(allow(HttpResponseStatus.NO_CONTENT));
+            return;
+        }
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            FullHttpResponse r = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    method.name() + " is not allowed here; this resource answers " + ALLOW_FILES);
+            r.headers().set(HttpHeaderNames.ALLOW, ALLOW_FILES);
+            ex.send(r);
+            return;
+        }
+        if (found.isDirectory()) {
+            listings.answer(ex, path, found);
+        } else {
+            files.answer(ex, found);
+        }
+    }
+
+    private static HttpResponse allow(HttpResponseStatus status) {
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        r.headers().set(HttpHeaderNames.ALLOW, ALLOW_FILES);
+        return r;
+    }
+
+    private FullHttpResponse decodeError(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Responses.error(HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    "the request line is longer than " + server.config().maxRequestLineLength() + " bytes");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Responses.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "the request header fields are larger than " + server.config().maxHeaderSize() + " bytes");
+        }
+        String why = String.valueOf(cause.getMessage());
+        if (why.length() > 200) {
+            why = why.substring(0, 200) + "...";
+        }
+        return Responses.error(HttpResponseStatus.BAD_REQUEST, "malformed request: " + why.replaceAll("\\p{Cntrl}", "?"));
+    }
+
+    private static boolean hasBody(HttpRequest request) {
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                || (length != null && !length.strip().equals("0"));
+    }
+}

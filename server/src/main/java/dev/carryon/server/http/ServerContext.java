@@ -1,0 +1,82 @@
+package dev.carryon.server.http;
+
+import dev.carryon.core.conditional.HttpDate;
+import dev.carryon.core.response.ResponsePlanner;
+import dev.carryon.server.ServerConfig;
+import dev.carryon.server.digest.DigestService;
+import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.log.AccessLog;
+import dev.carryon.server.metrics.ServerMetrics;
+
+/** What every request handler of one server shares. */
+public final class ServerContext {
+
+    private final ServerConfig config;
+    private final ServedRoot root;
+    private final ResponsePlanner planner;
+    private final DigestService digests;
+    private final ServerMetrics metrics;
+    private final AccessLog accessLog;
+    private volatile boolean shuttingDown;
+    private volatile DateCache date = new DateCache(-1, "");
+
+    private record DateCache(long second, String value) {
+    }
+
+    /**
+     * @param digests null when digests are off
+     * @param accessLog null when the access log is off
+     */
+    public ServerContext(ServerConfig config, ServedRoot root, DigestService digests, ServerMetrics metrics,
+                         AccessLog accessLog) {
+        this.config = config;
+        this.root = root;
+        this.planner = new ResponsePlanner(config.rangePolicy());
+        this.digests = digests;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ServedRoot root() {
+        return root;
+    }
+
+    public ResponsePlanner planner() {
+        return planner;
+    }
+
+    public DigestService digests() {
+        return digests;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    public void startShutdown() {
+        shuttingDown = true;
+    }
+
+    /** The Date header for a moment, formatted once per second. */
+    public String dateHeader(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        DateCache d = date;
+        if (d.second() != second) {
+            d = new DateCache(second, HttpDate.format(second));
+            date = d;
+        }
+        return d.value();
+    }
+}

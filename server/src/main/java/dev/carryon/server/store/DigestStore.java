@@ -1,0 +1,17 @@
+package dev.carryon.server.store;
+
+import java.util.Optional;
+
+/** Digests of served files, remembered per path and version so that each version is hashed once. */
+public interface DigestStore {
+
+    /** Digests of one version of a file: the version is its size, modification time and identity. */
+    record StoredDigests(long size, long mtimeNanos, long identity, byte[] sha256, byte[] sha512) {
+    }
+
+    /** The digests last recorded for {@code path}, of whatever version; safe to call from any thread. */
+    Optional<StoredDigests> find(String path);
+
+    /** Records the digests of {@code path}, replacing those of any earlier version. */
+    void put(String path, StoredDigests digests);
+}

@@ -1,0 +1,106 @@
+package dev.carryon.server.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The embedded database in the state directory: one SQLite file in WAL mode, so that readers on the I/O threads
+ * never wait for the writer. Schema changes are numbered migrations tracked in {@code PRAGMA user_version}.
+ */
+public final class StateStore implements AutoCloseable {
+
+    public static final String FILE_NAME = "carryon.db";
+
+    /** Migration n brings the schema from version n to n+1; only ever append. */
+    private static final List<String> MIGRATIONS = List.of(
+            """
+            CREATE TABLE file_digests (
+                path        TEXT    PRIMARY KEY,
+                size        INTEGER NOT NULL,
+                mtime_ns    INTEGER NOT NULL,
+                identity    INTEGER NOT NULL,
+                sha256      BLOB    NOT NULL,
+                sha512      BLOB    NOT NULL,
+                computed_at INTEGER NOT NULL
+            )
+            """);
+
+    private final String url;
+    private final List<Connection> opened = new CopyOnWriteArrayList<>();
+    private final SqliteDigestStore digests;
+
+    private StateStore(String url) {
+        this.url = url;
+        this.digests = new SqliteDigestStore(this);
+    }
+
+    /** Opens (creating if needed) the database in {@code stateDir} and brings its schema up to date. */
+    public static StateStore open(Path stateDir) throws IOException {
+        Files.createDirectories(stateDir);
+        StateStore store = new StateStore("jdbc:sqlite:" + stateDir.resolve(FILE_NAME));
+        try (Connection c = store.connect()) {
+            store.migrate(c);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the state database in " + stateDir + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public DigestStore digests() {
+        return digests;
+    }
+
+    /** A new connection, closed by {@link #close()} if its user does not close it first. */
+    Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        opened.add(c);
+        return c;
+    }
+
+    private void migrate(Connection c) throws SQLException {
+        int version;
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.getInt(1);
+        }
+        if (version > MIGRATIONS.size()) {
+            throw new SQLException("the state database is from a newer carryon (schema " + version + ")");
+        }
+        for (int v = version; v < MIGRATIONS.size(); v++) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(MIGRATIONS.get(v));
+                s.executeUpdate("PRAGMA user_version=" + (v + 1));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : opened) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // Closing at shutdown; SQLite's WAL keeps committed data either way.
+            }
+        }
+        opened.clear();
+    }
+}

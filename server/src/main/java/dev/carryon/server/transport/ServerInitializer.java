@@ -1,0 +1,131 @@
+package dev.carryon.server.transport;
+
+import dev.carryon.server.ServerConfig;
+import dev.carryon.server.files.FileBody;
+import dev.carryon.server.http.HttpHandler;
+import dev.carryon.server.http.ServerContext;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the pipeline of each accepted connection:
+ *
+ * <pre>
+ * plain:  tracker | send-timeout | guard | [h2c detection] | HTTP/1.1 codec | chunked writer | router
+ * TLS:    tracker | TLS | ALPN -> the same HTTP/1.1 tail (copying bodies), or HTTP/2
+ * HTTP/2: frame codec | multiplexer -> per stream: HTTP/1-style objects | chunked writer | router
+ * </pre>
+ *
+ * The router is the same everywhere; only how file bytes leave differs (sendfile on plain HTTP/1.1, copies
+ * where TLS or HTTP/2 framing must touch them).
+ */
+public final class ServerInitializer extends ChannelInitializer<Channel> {
+
+    private final ServerContext server;
+    private final ConnectionTracker tracker;
+    private final SslContext ssl;
+
+    public ServerInitializer(ServerContext server, ConnectionTracker tracker, SslContext ssl) {
+        this.server = server;
+        this.tracker = tracker;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.config().setOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BodySizeEstimator.INSTANCE);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(tracker);
+        if (ssl == null) {
+            addHttp1(p, FileBody.Mode.ZERO_COPY, server.config().http2());
+            return;
+        }
+        p.addLast(ssl.newHandler(ch.alloc()));
+        p.addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                    ctx.pipeline().addLast(new IdleStateHandler(0, 0, server.config().idleTimeout().toSeconds(),
+                            TimeUnit.SECONDS));
+                    ctx.pipeline().addLast(new IdleCloser());
+                    ctx.pipeline().addLast(http2Codec());
+                    ctx.pipeline().addLast(http2Multiplexer());
+                } else {
+                    addHttp1(ctx.pipeline(), FileBody.Mode.COPY, false);
+                }
+            }
+        });
+    }
+
+    private void addHttp1(ChannelPipeline p, FileBody.Mode mode, boolean h2c) {
+        ServerConfig c = server.config();
+        p.addLast(new IdleStateHandler(true, 0, c.sendTimeout().toMillis(), 0, TimeUnit.MILLISECONDS));
+        p.addLast(new ConnectionGuard(c.idleTimeout(), c.headerTimeout()));
+        HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(c.maxRequestLineLength())
+                .setMaxHeaderSize(c.maxHeaderSize())
+                .setStrictLineParsing(true));
+        if (h2c) {
+            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
+                    protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                            ? new Http2ServerUpgradeCodec(http2Codec(), http2Multiplexer())
+                            : null,
+                    c.maxHeaderSize());
+            p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(http2Codec(), http2Multiplexer());
+                }
+            }));
+        } else {
+            p.addLast(codec);
+        }
+        p.addLast(new ChunkedWriteHandler());
+        p.addLast(new HttpHandler(server, mode, false));
+    }
+
+    private Http2FrameCodec http2Codec() {
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(256)
+                        .maxHeaderListSize(server.config().maxHeaderSize()))
+                .gracefulShutdownTimeoutMillis(server.config().shutdownTimeout().toMillis())
+                .build();
+    }
+
+    private ChannelHandler http2Multiplexer() {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BodySizeEstimator.INSTANCE);
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast(new ChunkedWriteHandler());
+                stream.pipeline().addLast(new HttpHandler(server, FileBody.Mode.COPY, true));
+            }
+        });
+    }
+}
