@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +83,12 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent
                 || evt instanceof HttpServerUpgradeHandler.UpgradeEvent) {
+            // The connection speaks HTTP/2 from here; its streams have routers of their own.
             if (guard != null) {
                 guard.handOverToHttp2();
             }
+            ctx.pipeline().remove(ChunkedWriteHandler.class);
+            ctx.pipeline().remove(this);
         }
         super.userEventTriggered(ctx, evt);
     }

@@ -6,6 +6,7 @@ import dev.carryon.server.http.HttpHandler;
 import dev.carryon.server.http.ServerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -95,17 +96,26 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                             ? new Http2ServerUpgradeCodec(http2Codec(), http2Multiplexer())
                             : null,
                     c.maxHeaderSize());
-            p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(http2Codec(), http2Multiplexer());
-                }
-            }));
+            p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new Http2Starter()));
         } else {
             p.addLast(codec);
         }
         p.addLast(new ChunkedWriteHandler());
         p.addLast(new HttpHandler(server, mode, false));
+    }
+
+    /**
+     * Put where the prior-knowledge preface was seen: installs the HTTP/2 handlers in its own place, right after
+     * the bytes' way in, then leaves. (A ChannelInitializer would append them after the HTTP/1.1 handlers,
+     * which would swallow the frames.)
+     */
+    private final class Http2Starter extends ChannelHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.pipeline().addAfter(ctx.name(), "h2-codec", http2Codec());
+            ctx.pipeline().addAfter("h2-codec", "h2-streams", http2Multiplexer());
+            ctx.pipeline().remove(this);
+        }
     }
 
     private Http2FrameCodec http2Codec() {
@@ -121,7 +131,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.config().setOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BodySizeEstimator.INSTANCE);
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new HttpHandler(server, FileBody.Mode.COPY, true));
