@@ -37,7 +37,8 @@ public final class HttpDate {
         if (year < 0 || year > 9999) {
             throw new IllegalArgumentException("year out of HTTP-date range: " + year);
         }
-        b.append(String.format("%04d", year)).append(' ');
+        two(b, year / 100);
+        two(b, year % 100).append(' ');
         two(b, t.getHour()).append(':');
         two(b, t.getMinute()).append(':');
         two(b, t.getSecond()).append(" GMT");

@@ -100,6 +100,9 @@ public final class RequestPath {
     }
 
     private static String decode(String path, int from, int to) throws BadPathException {
+        if (plain(path, from, to)) {
+            return path.substring(from, to);
+        }
         ByteBuffer bytes = ByteBuffer.allocate(to - from);
         for (int i = from; i < to; i++) {
             char c = path.charAt(i);
@@ -108,8 +111,8 @@ public final class RequestPath {
                 if (i + 2 >= to) {
                     throw new BadPathException("a '%' must be followed by two hex digits");
                 }
-                int hi = hex(path.charAt(i + 1));
-                int lo = hex(path.charAt(i + 2));
+                int hi = PercentEncoding.hex(path.charAt(i + 1));
+                int lo = PercentEncoding.hex(path.charAt(i + 2));
                 if (hi < 0 || lo < 0) {
                     throw new BadPathException("a '%' must be followed by two hex digits");
                 }
@@ -146,17 +149,15 @@ public final class RequestPath {
         }
     }
 
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** Printable ASCII with nothing to decode or refuse: the common case, taken as it is. */
+    private static boolean plain(String path, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = path.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '%' || c == '\\' || c == '#') {
+                return false;
+            }
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return true;
     }
 
     /** Percent-encodes one segment for a URL path: everything but unreserved characters and sub-delims. */

@@ -15,14 +15,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A file opened for one response, with the metadata of the version that was opened. Shared by the pieces of
- * the body that read it and closed when the last of them is released.
+ * A file opened for one response, with the metadata of the version it is expected to be. Shared by the pieces
+ * of the body that read it and closed when the last of them is released.
  *
- * <p>Java cannot fstat a channel, so the version is pinned by stat-open-stat: the path's metadata is read
- * before and after opening, and the open is retried when they differ. While the body is sent,
- * {@link #verifyUnchanged()} compares the path's metadata again: the same file (same identity) with another
- * size or modification time was changed in place and the response must be cut. A different identity means the
- * path was replaced by a rename; the descriptor still reads the old version, whole and consistent.
+ * <p>Java cannot fstat a channel, so a version is pinned by stat, open, stat: the metadata seen before opening
+ * (the lookup's) must equal the metadata seen after, by {@link #confirm()}. Bytes read between the two are of
+ * that version, so a small body is read first and confirmed once. While a large body is sent,
+ * {@link #verifyUnchanged()} compares again: the same file (same identity) with another size or modification
+ * time was changed in place and the response must be cut. A different identity means the path was replaced
+ * by a rename; the descriptor still reads the old version, whole and consistent.
  */
 public final class OpenFile extends AbstractReferenceCounted {
 
@@ -36,23 +37,9 @@ public final class OpenFile extends AbstractReferenceCounted {
         this.version = version;
     }
 
-    /** Opens a regular file and pins its version; fails with {@link FileChangedException} if it keeps changing. */
-    public static OpenFile open(Path path) throws IOException {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            FileVersion before = FileVersion.read(path);
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-            try {
-                FileVersion after = FileVersion.read(path);
-                if (before.equals(after)) {
-                    return new OpenFile(path, channel, after);
-                }
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-            channel.close();
-        }
-        throw new FileChangedException(path + " kept changing while it was being opened");
+    /** Opens a file expected to be of {@code version}; {@link #confirm()} before trusting what it reads. */
+    public static OpenFile open(Path path, FileVersion version) throws IOException {
+        return new OpenFile(path, FileChannel.open(path, StandardOpenOption.READ), version);
     }
 
     public Path path() {
@@ -65,6 +52,19 @@ public final class OpenFile extends AbstractReferenceCounted {
 
     public FileVersion version() {
         return version;
+    }
+
+    /** Throws, with the version found instead, unless the path still shows the expected version. */
+    public void confirm() throws FileChangedException {
+        FileVersion now;
+        try {
+            now = FileVersion.read(path);
+        } catch (IOException e) {
+            throw new FileChangedException(path + " changed while it was being opened: " + e.getMessage());
+        }
+        if (!now.equals(version)) {
+            throw new FileChangedException(path + " changed while it was being opened");
+        }
     }
 
     /** Throws if the file this response reads was changed in place since it was opened. */
@@ -101,8 +101,7 @@ public final class OpenFile extends AbstractReferenceCounted {
     public record FileVersion(long size, FileTime modified, Object fileKey) {
 
         public static FileVersion read(Path path) throws IOException {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-            return of(a);
+            return of(Files.readAttributes(path, BasicFileAttributes.class));
         }
 
         public static FileVersion of(BasicFileAttributes a) {

@@ -1,15 +1,19 @@
 package dev.carryon.server.files;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.carryon.core.path.RequestPath;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 
 /**
  * The directory being served, and the rules for what a request may reach in it: nothing outside it (also
@@ -21,7 +25,7 @@ public final class ServedRoot {
     public sealed interface Lookup {
     }
 
-    /** An existing file or directory, at a path that is safe to open. */
+    /** An existing file or directory, at a path that is safe to open, with its attributes as looked up. */
     public record Found(Path path, BasicFileAttributes attributes) implements Lookup {
         public boolean isDirectory() {
             return attributes.isDirectory();
@@ -44,6 +48,8 @@ public final class ServedRoot {
     private final Path realStateDir;
     private final boolean followSymlinks;
     private final boolean serveHidden;
+    private final Cache<Path, Boolean> verifiedDirectories = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(1)).maximumSize(10_000).build();
 
     /**
      * @param stateDir must exist, so that its real path is known
@@ -73,12 +79,19 @@ public final class ServedRoot {
             return NOT_FOUND;
         }
         try {
-            Path target = candidate;
-            if (!followSymlinks) {
-                target = candidate.toRealPath();
-                if (!target.startsWith(realRoot)) {
-                    return new Forbidden("a symbolic link leads outside the served directory");
-                }
+            if (followSymlinks) {
+                return new Found(candidate, Files.readAttributes(candidate, BasicFileAttributes.class));
+            }
+            // The common case costs one lstat: the name itself is no link, and its directory is known to lie
+            // inside the root (checked at most once a second per directory).
+            BasicFileAttributes own = Files.readAttributes(candidate, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!own.isSymbolicLink() && (candidate.equals(root) || directoryIsInside(candidate.getParent()))) {
+                return new Found(candidate, own);
+            }
+            Path target = candidate.toRealPath();
+            if (!target.startsWith(realRoot)) {
+                return new Forbidden("a symbolic link leads outside the served directory");
             }
             if (target.startsWith(realStateDir)) {
                 return NOT_FOUND;
@@ -94,6 +107,22 @@ public final class ServedRoot {
         } catch (IOException e) {
             return new NotFound("cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a directory under the root, reached by name, really lies inside the root and outside the state
+     * directory, whatever links its path holds. Remembered for a second: a link swapped in meanwhile is seen
+     * within that second (someone who can do that can write files into the root anyway).
+     */
+    private boolean directoryIsInside(Path dir) throws IOException {
+        Boolean known = verifiedDirectories.getIfPresent(dir);
+        if (known != null) {
+            return known;
+        }
+        Path real = dir.toRealPath();
+        boolean inside = real.startsWith(realRoot) && !real.startsWith(realStateDir);
+        verifiedDirectories.put(dir, inside);
+        return inside;
     }
 
     /**

@@ -17,7 +17,10 @@ import dev.carryon.server.files.OpenFile;
 import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.metrics.ServerMetrics.RangeKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -30,6 +33,7 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +51,9 @@ final class FileResponder {
     static final AsciiString WANT_REPR_DIGEST = AsciiString.cached("want-repr-digest");
     private static final AsciiString BYTES = AsciiString.cached("bytes");
 
+    /** Bodies up to this size are copied in one write rather than sent with sendfile and a verified tail. */
+    static final int INLINE_LIMIT = 32 << 10;
+
     private final FileBody.Mode bodyMode;
 
     FileResponder(FileBody.Mode bodyMode) {
@@ -58,41 +65,51 @@ final class FileResponder {
             ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "not a regular file"));
             return;
         }
-        OpenFile file;
-        try {
-            file = OpenFile.open(found.path());
-        } catch (NoSuchFileException e) {
-            ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such file or directory"));
-            return;
-        } catch (AccessDeniedException e) {
-            ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "permission denied"));
-            return;
-        } catch (FileChangedException e) {
-            FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "the file is changing right now; try again in a moment");
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            ex.send(r);
-            return;
-        } catch (IOException e) {
-            ex.send(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the file cannot be read: " + e.getMessage()));
-            return;
-        }
-        try {
-            answer(ex, file);
-        } finally {
-            file.release();
+        OpenFile.FileVersion version = OpenFile.FileVersion.of(found.attributes());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                answer(ex, found.path(), version);
+                return;
+            } catch (FileChangedException e) {
+                if (attempt == 3) {
+                    FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "the file is changing right now; try again in a moment");
+                    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                    ex.send(r);
+                    return;
+                }
+                try {
+                    version = OpenFile.FileVersion.read(found.path());
+                } catch (IOException gone) {
+                    ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such file or directory"));
+                    return;
+                }
+            } catch (NoSuchFileException e) {
+                ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such file or directory"));
+                return;
+            } catch (AccessDeniedException e) {
+                ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "permission denied"));
+                return;
+            } catch (IOException e) {
+                ex.send(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        "the file cannot be read: " + e.getMessage()));
+                return;
+            }
         }
     }
 
-    private void answer(Exchange ex, OpenFile file) {
+    /**
+     * Answers for one expected version of the file. Throws {@link FileChangedException} before anything is
+     * sent when the file turns out to be another version; the caller then tries again with the new one.
+     */
+    private void answer(Exchange ex, Path path, OpenFile.FileVersion version) throws IOException {
         ServerContext server = ex.server();
         HttpRequest request = ex.request();
-        OpenFile.FileVersion version = file.version();
         Instant now = Instant.ofEpochMilli(ex.startMillis());
         Validators validators = new Validators(
                 FileEntityTag.of(version.size(), version.modifiedInstant(), version.identity(), now),
                 version.modifiedInstant());
-        String type = MediaTypes.forFileName(file.path().getFileName().toString());
+        String type = MediaTypes.forFileName(path.getFileName().toString());
         Representation rep = new Representation(version.size(), type, validators);
         HttpHeaders h = request.headers();
         ConditionalHeaders conditions = new ConditionalHeaders(joined(h, HttpHeaderNames.IF_MATCH),
@@ -100,39 +117,90 @@ final class FileResponder {
                 joined(h, HttpHeaderNames.IF_UNMODIFIED_SINCE), joined(h, HttpHeaderNames.IF_RANGE));
         RepresentationRequest rr = new RepresentationRequest(ex.head(), joined(h, HttpHeaderNames.RANGE), conditions);
         ResponsePlan plan = server.planner().plan(rr, rep, now, FileResponder::boundary);
-        count(server.metrics(), plan);
 
         if (plan instanceof ResponsePlan.NotModified) {
+            count(server.metrics(), plan);
             HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
             r.headers().set(HttpHeaderNames.ETAG, validators.etag().headerValue());
             cacheControl(server, r);
             ex.sendHeadOnly(r);
-        } else if (plan instanceof ResponsePlan.PreconditionFailed failed) {
+            return;
+        }
+        if (plan instanceof ResponsePlan.PreconditionFailed failed) {
+            count(server.metrics(), plan);
             ex.send(Responses.error(HttpResponseStatus.PRECONDITION_FAILED, failed.reason()));
-        } else if (plan instanceof ResponsePlan.RangeNotSatisfiable unsatisfiable) {
+            return;
+        }
+        if (plan instanceof ResponsePlan.RangeNotSatisfiable unsatisfiable) {
+            count(server.metrics(), plan);
             FullHttpResponse r = Responses.error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                     "no requested range starts within the " + version.size() + " bytes of this file");
             r.headers().set(HttpHeaderNames.CONTENT_RANGE, unsatisfiable.contentRange());
             r.headers().set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
             ex.send(r);
-        } else if (plan instanceof ResponsePlan.Whole) {
-            HttpResponse r = head(ex, file, HttpResponseStatus.OK, validators, type, version.size());
-            if (ex.head()) {
-                ex.sendHeadOnly(r);
-            } else if (version.size() == 0) {
-                ex.send(r, FileBody.empty(file, bodyMode));
-            } else {
-                ex.send(r, FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1)));
-            }
-        } else if (plan instanceof ResponsePlan.Partial partial) {
-            HttpResponse r = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
-            r.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.range().contentRange(version.size()));
-            ex.send(r, FileBody.range(file, bodyMode, partial.range()));
-        } else if (plan instanceof ResponsePlan.Multipart multi) {
-            HttpResponse r = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators,
-                    multi.layout().contentType(), multi.layout().contentLength());
-            ex.send(r, FileBody.multipart(file, bodyMode, multi.layout()));
+            return;
         }
+
+        OpenFile file = OpenFile.open(path, version);
+        try {
+            HttpResponse head;
+            FileBody body;
+            if (plan instanceof ResponsePlan.Partial partial) {
+                head = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
+                head.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.range().contentRange(version.size()));
+                body = FileBody.range(file, bodyMode, partial.range());
+            } else if (plan instanceof ResponsePlan.Multipart multi) {
+                head = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators,
+                        multi.layout().contentType(), multi.layout().contentLength());
+                body = FileBody.multipart(file, bodyMode, multi.layout());
+            } else {
+                head = head(ex, file, HttpResponseStatus.OK, validators, type, version.size());
+                body = ex.head() || version.size() == 0
+                        ? FileBody.empty(file, bodyMode)
+                        : FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1));
+            }
+            send(ex, file, plan, head, body);
+        } finally {
+            file.release();
+        }
+    }
+
+    /** Small bodies are read, confirmed and sent in one write; large ones are confirmed, then streamed. */
+    private static void send(Exchange ex, OpenFile file, ResponsePlan plan, HttpResponse head, FileBody body)
+            throws IOException {
+        if (ex.head()) {
+            body.close();
+            file.confirm();
+            count(ex.server().metrics(), plan);
+            ex.sendHeadOnly(head);
+            return;
+        }
+        if (body.length() <= INLINE_LIMIT) {
+            ByteBuf bytes;
+            try {
+                bytes = body.readFully(ex.ctx().alloc());
+            } finally {
+                body.close();
+            }
+            try {
+                file.confirm();
+            } catch (FileChangedException e) {
+                bytes.release();
+                throw e;
+            }
+            count(ex.server().metrics(), plan);
+            ex.send(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), bytes, head.headers(),
+                    EmptyHttpHeaders.INSTANCE));
+            return;
+        }
+        try {
+            file.confirm();
+        } catch (FileChangedException e) {
+            body.close();
+            throw e;
+        }
+        count(ex.server().metrics(), plan);
+        ex.send(head, body);
     }
 
     /** The header fields of a 200 or 206 (and of HEAD). */
@@ -193,6 +261,9 @@ final class FileResponder {
 
     /** A field's value, its repeated lines joined with ", " as RFC 9110 section 5.3 allows; null if absent. */
     static String joined(HttpHeaders headers, CharSequence name) {
+        if (!headers.contains(name)) {
+            return null;
+        }
         List<String> all = headers.getAll(name);
         if (all.isEmpty()) {
             return null;

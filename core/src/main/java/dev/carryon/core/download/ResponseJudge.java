@@ -1,0 +1,198 @@
+package dev.carryon.core.download;
+
+import dev.carryon.core.conditional.HttpDate;
+import dev.carryon.core.range.ByteRange;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what a response to a download request may be trusted for. Every check a resumption needs is here:
+ * the status, Content-Range exactly as asked, lengths that agree, and the version against the one being
+ * assembled, so that no byte of another version is ever written into the file.
+ */
+public final class ResponseJudge {
+
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d+)");
+
+    private ResponseJudge() {
+    }
+
+    /**
+     * @param asked     the range asked for, or null for the whole representation
+     * @param expected  the version being assembled, or null on a first request
+     * @param ifRange   whether the request carried If-Range with {@code expected}'s strong validator
+     */
+    public static Verdict judge(ByteRange asked, RemoteVersion expected, boolean ifRange, ResponseHead head,
+                                Instant now) {
+        int status = head.status();
+        switch (status) {
+            case 200:
+                return whole(asked, expected, head, now);
+            case 206:
+                return partial(asked, expected, ifRange, head, now);
+            case 416: {
+                String cr = head.first("content-range");
+                Matcher m = cr == null ? null : UNSATISFIED.matcher(cr.strip());
+                return new Verdict.Unsatisfiable(m != null && m.matches() ? parse(m.group(1)) : -1);
+            }
+            case 408, 429, 500, 502, 503, 504:
+                return new Verdict.Retry(status + " " + reason(status), retryAfter(head, now).orElse(null));
+            default:
+                return new Verdict.Failure(Verdict.Kind.HTTP, status, status + " " + reason(status));
+        }
+    }
+
+    private static Verdict whole(ByteRange asked, RemoteVersion expected, ResponseHead head, Instant now) {
+        long length = -1;
+        String cl = head.first("content-length");
+        if (cl != null && head.first("transfer-encoding") == null) {
+            length = parse(cl.strip());
+            if (length < 0 || head.count("content-length") > 1 && !allEqual(head.joined("content-length"))) {
+                return new Verdict.Failure(Verdict.Kind.PROTOCOL, 200, "the server sent an invalid Content-Length");
+            }
+        }
+        RemoteVersion version = RemoteVersion.of(head, length, now);
+        ByteRange range = length > 0 ? new ByteRange(0, length - 1) : null;
+        boolean asksRange = asked != null;
+        boolean restart = asksRange || (expected != null && version.compare(expected) != RemoteVersion.Match.SAME);
+        if (length == 0) {
+            return new Verdict.Body(null, version, restart, true);
+        }
+        return new Verdict.Body(range, version, restart, true);
+    }
+
+    private static Verdict partial(ByteRange asked, RemoteVersion expected, boolean ifRange, ResponseHead head,
+                                   Instant now) {
+        if (asked == null) {
+            return lie("206 to a request without Range");
+        }
+        if (head.count("content-range") != 1) {
+            String type = head.first("content-type");
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+                return lie("a multipart 206 to a request for one range");
+            }
+            return lie("206 without exactly one Content-Range");
+        }
+        Matcher m = CONTENT_RANGE.matcher(head.first("content-range").strip());
+        if (!m.matches()) {
+            return lie("206 with an unreadable Content-Range: " + head.first("content-range"));
+        }
+        long first = parse(m.group(1));
+        long last = parse(m.group(2));
+        long total = m.group(3).equals("*") ? -1 : parse(m.group(3));
+        if (first < 0 || last < first || (total >= 0 && last >= total)) {
+            return lie("206 with an impossible Content-Range: " + head.first("content-range"));
+        }
+        if (first != asked.first() || last > asked.last()) {
+            return lie("206 for bytes " + first + "-" + last + " when " + asked + " was asked");
+        }
+        String cl = head.first("content-length");
+        if (cl != null && parse(cl.strip()) != last - first + 1) {
+            return lie("206 whose Content-Length " + cl.strip() + " contradicts its Content-Range");
+        }
+        RemoteVersion version = RemoteVersion.of(head, total >= 0 ? total : expected == null ? -1 : expected.length(), now);
+        if (expected == null) {
+            return new Verdict.Body(new ByteRange(first, last), version, false, true);
+        }
+        RemoteVersion.Match match = version.compare(expected);
+        if (match == RemoteVersion.Match.DIFFERENT) {
+            return new Verdict.Changed(version, "the file on the server changed (" + describe(expected) + " became "
+                    + describe(version) + ")");
+        }
+        // A 206 to a request whose If-Range named a strong validator is the server's word that it is the same
+        // version; a matching strong validator in the response is proof.
+        boolean verified = match == RemoteVersion.Match.SAME || ifRange;
+        return new Verdict.Body(new ByteRange(first, last), version, false, verified);
+    }
+
+    /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
+    static Optional<Duration> retryAfter(ResponseHead head, Instant now) {
+        String v = head.first("retry-after");
+        if (v == null) {
+            return Optional.empty();
+        }
+        String s = v.strip();
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+            long seconds = parse(s);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(Math.min(seconds, 86_400)));
+        }
+        return HttpDate.parse(s, now).map(t -> {
+            Duration d = Duration.between(now, t);
+            return d.isNegative() ? Duration.ZERO : d;
+        });
+    }
+
+    private static Verdict lie(String what) {
+        return new Verdict.Failure(Verdict.Kind.PROTOCOL, 206, "the server answered " + what);
+    }
+
+    private static String describe(RemoteVersion v) {
+        StringBuilder b = new StringBuilder();
+        if (v.etag() != null) {
+            b.append("ETag ").append(v.etag().headerValue());
+        } else if (v.lastModified() != null) {
+            b.append("Last-Modified ").append(v.lastModified());
+        }
+        if (v.length() >= 0) {
+            b.append(b.length() > 0 ? ", " : "").append(v.length()).append(" bytes");
+        }
+        return b.length() == 0 ? "unknown" : b.toString();
+    }
+
+    private static boolean allEqual(String joined) {
+        String[] parts = joined.split(",");
+        for (String p : parts) {
+            if (!p.strip().equals(parts[0].strip())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A non-negative decimal, saturating; -1 for anything that is not digits. */
+    static long parse(String digits) {
+        if (digits.isEmpty() || digits.length() > 19) {
+            return digits.chars().allMatch(Character::isDigit) && !digits.isEmpty() ? Long.MAX_VALUE : -1;
+        }
+        long v = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+            if (v < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return v;
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 407 -> "Proxy Authentication Required";
+            case 408 -> "Request Timeout";
+            case 410 -> "Gone";
+            case 412 -> "Precondition Failed";
+            case 416 -> "Range Not Satisfiable";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "";
+        };
+    }
+}

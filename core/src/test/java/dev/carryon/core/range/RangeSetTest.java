@@ -1,0 +1,112 @@
+package dev.carryon.core.range;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+import java.util.BitSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RangeSetTest {
+
+    @Test
+    void addingMergesOverlappingAndTouchingIntervals() {
+        RangeSet s = new RangeSet();
+        s.add(10, 20);
+        s.add(30, 40);
+        assertThat(s.format()).isEqualTo("10-19,30-39");
+        s.add(20, 30);
+        assertThat(s.format()).isEqualTo("10-39");
+        assertThat(s.size()).isEqualTo(30);
+        s.add(0, 5);
+        s.add(3, 12);
+        assertThat(s.format()).isEqualTo("0-39");
+        assertThat(s.size()).isEqualTo(40);
+    }
+
+    @Test
+    void removingSplitsIntervals() {
+        RangeSet s = RangeSet.of(0, 100);
+        s.remove(40, 60);
+        assertThat(s.format()).isEqualTo("0-39,60-99");
+        assertThat(s.size()).isEqualTo(80);
+        s.remove(30, 70);
+        assertThat(s.format()).isEqualTo("0-29,70-99");
+        s.remove(0, 100);
+        assertThat(s.isEmpty()).isTrue();
+    }
+
+    @Test
+    void gapsAndTheLargestGap() {
+        RangeSet s = RangeSet.parse("10-19,50-59");
+        assertThat(s.gaps(100)).containsExactly(new long[] {0, 10}, new long[] {20, 50}, new long[] {60, 100});
+        assertThat(s.largestGap(100)).hasValueSatisfying(g -> assertThat(g).containsExactly(60, 100));
+        assertThat(RangeSet.of(0, 100).largestGap(100)).isEmpty();
+        assertThat(new RangeSet().gaps(0)).isEmpty();
+    }
+
+    @Test
+    void completeness() {
+        assertThat(RangeSet.of(0, 100).isComplete(100)).isTrue();
+        assertThat(RangeSet.of(0, 99).isComplete(100)).isFalse();
+        assertThat(RangeSet.of(1, 100).isComplete(100)).isFalse();
+        assertThat(new RangeSet().isComplete(0)).isTrue();
+    }
+
+    @Test
+    void heldFrom() {
+        RangeSet s = RangeSet.parse("0-9,20-29");
+        assertThat(s.heldFrom(0)).isEqualTo(10);
+        assertThat(s.heldFrom(5)).isEqualTo(10);
+        assertThat(s.heldFrom(10)).isEqualTo(10);
+        assertThat(s.heldFrom(25)).isEqualTo(30);
+    }
+
+    @Test
+    void parseRefusesWhatFormatNeverWrites() {
+        assertThatThrownBy(() -> RangeSet.parse("5-3")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RangeSet.parse("-3")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(RangeSet.parse("")).isEqualTo(new RangeSet());
+    }
+
+    /** The set behaves exactly like a bit set of its positions under any sequence of adds and removes. */
+    @Property(tries = 500)
+    void agreesWithABitSet(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 200) Integer> starts,
+                           @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 60) Integer> lengths,
+                           @ForAll @Size(max = 40) List<Boolean> removes) {
+        RangeSet set = new RangeSet();
+        BitSet bits = new BitSet();
+        int n = Math.min(starts.size(), Math.min(lengths.size(), removes.size()));
+        for (int i = 0; i < n; i++) {
+            int a = starts.get(i);
+            int b = a + lengths.get(i);
+            if (removes.get(i)) {
+                set.remove(a, b);
+                bits.clear(a, b);
+            } else {
+                set.add(a, b);
+                bits.set(a, b);
+            }
+            assertThat(set.size()).isEqualTo(bits.cardinality());
+        }
+        BitSet fromSet = new BitSet();
+        long previousEnd = -1;
+        for (long[] iv : set.intervals()) {
+            assertThat(iv[0]).as("intervals are disjoint and not adjacent").isGreaterThan(previousEnd);
+            fromSet.set((int) iv[0], (int) iv[1]);
+            previousEnd = iv[1];
+        }
+        assertThat(fromSet).isEqualTo(bits);
+        assertThat(RangeSet.parse(set.format())).isEqualTo(set);
+        long held = 0;
+        for (long[] g : set.gaps(300)) {
+            held += g[1] - g[0];
+        }
+        assertThat(held).isEqualTo(300 - bits.get(0, 300).cardinality());
+    }
+}
