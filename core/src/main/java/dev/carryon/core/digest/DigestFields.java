@@ -6,10 +6,12 @@ import dev.carryon.core.field.StructuredFieldException;
 import dev.carryon.core.field.StructuredFields;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The integrity fields of RFC 9530: {@code Repr-Digest} / {@code Content-Digest} (dictionaries of byte
@@ -46,6 +48,30 @@ public final class DigestFields {
             }
         } catch (StructuredFieldException e) {
             return Map.of();
+        }
+        return out;
+    }
+
+    /**
+     * Reads the legacy {@code Digest} field of RFC 3230 ({@code SHA-256=base64, MD5=base64}): instance digests
+     * of the whole representation. Unknown algorithms and undecodable values are skipped.
+     */
+    public static Map<DigestAlgorithm, byte[]> parseLegacy(String value) {
+        Map<DigestAlgorithm, byte[]> out = new EnumMap<>(DigestAlgorithm.class);
+        for (String item : value.split(",")) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            Optional<DigestAlgorithm> alg = DigestAlgorithm.byAnyName(item.substring(0, eq).strip());
+            if (alg.isEmpty()) {
+                continue;
+            }
+            try {
+                out.put(alg.get(), Base64.getDecoder().decode(item.substring(eq + 1).strip()));
+            } catch (IllegalArgumentException e) {
+                // not base64: skipped like an unknown algorithm
+            }
         }
         return out;
     }

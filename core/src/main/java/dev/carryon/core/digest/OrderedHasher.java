@@ -23,6 +23,11 @@ public final class OrderedHasher {
         }
     }
 
+    /** The algorithms being computed. */
+    public java.util.Set<DigestAlgorithm> algorithms() {
+        return digests.keySet();
+    }
+
     /** How many bytes from 0 are hashed. */
     public long hashed() {
         return hashed;

@@ -113,6 +113,23 @@ public final class SegmentPlanner {
     }
 
     /**
+     * Claims the free gap that begins at {@code position}, for a response that already streams from there (the
+     * first one, which learnt the length). Empty if {@code position} is held or claimed.
+     */
+    public Optional<Segment> claimFrom(long position) {
+        RangeSet taken = held.copy();
+        for (Segment s : active) {
+            taken.add(s.position, s.end);
+        }
+        for (long[] gap : taken.gaps(length)) {
+            if (gap[0] == position) {
+                return Optional.of(add(gap[0], gap[1]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Records that a segment wrote {@code n} bytes at its position. Returns how many of them were within its
      * end (the rest, past an end lowered by stealing, belong to another segment and must not be written).
      */

@@ -1,0 +1,92 @@
+package dev.carryon.client.download;
+
+import dev.carryon.client.http.Call;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A response body positioned in the representation: {@link #position()} is the byte the next piece starts at.
+ * Pieces can be compared with bytes already held ({@link #matches}) before the rest is trusted.
+ */
+final class Body implements AutoCloseable {
+
+    private final Fetcher.Response response;
+    private long position;
+    private ByteBuf pending;
+
+    Body(Fetcher.Response response, long position) {
+        this.response = response;
+        this.position = position;
+    }
+
+    Fetcher.Response response() {
+        return response;
+    }
+
+    Call call() {
+        return response.call();
+    }
+
+    long position() {
+        return position;
+    }
+
+    /** The next piece (the caller releases it and then calls {@link #advance}), or null at the end. */
+    ByteBuf next() throws IOException {
+        if (pending != null) {
+            ByteBuf p = pending;
+            pending = null;
+            return p;
+        }
+        return response.call().read();
+    }
+
+    void advance(long n) {
+        position += n;
+    }
+
+    /**
+     * Reads the body up to {@code until}, comparing it with what the part file holds there. True when every
+     * byte matched; the body is then positioned at {@code until}. False on the first difference, or when the
+     * body ends first.
+     */
+    boolean matches(PartFile part, long until) throws IOException {
+        while (position < until) {
+            ByteBuf buf = next();
+            if (buf == null) {
+                return false;
+            }
+            int n = (int) Math.min(buf.readableBytes(), until - position);
+            ByteBuffer held = ByteBuffer.allocate(n);
+            if (!part.read(held, position)) {
+                buf.release();
+                return false;
+            }
+            held.flip();
+            boolean same = buf.nioBuffer(buf.readerIndex(), n).equals(held);
+            if (!same) {
+                buf.release();
+                return false;
+            }
+            buf.skipBytes(n);
+            position += n;
+            if (buf.isReadable()) {
+                pending = buf;
+            } else {
+                buf.release();
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        response.call().close();
+    }
+}

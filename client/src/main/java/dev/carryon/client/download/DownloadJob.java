@@ -1,0 +1,1093 @@
+package dev.carryon.client.download;
+
+import dev.carryon.client.http.Call;
+import dev.carryon.client.http.HttpClient;
+import dev.carryon.core.digest.OrderedHasher;
+import dev.carryon.core.download.Backoff;
+import dev.carryon.core.download.ContentDisposition;
+import dev.carryon.core.download.DownloadState;
+import dev.carryon.core.download.FileNames;
+import dev.carryon.core.download.RemoteVersion;
+import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.download.ResponseJudge;
+import dev.carryon.core.download.SegmentPlanner;
+import dev.carryon.core.download.Verdict;
+import dev.carryon.core.range.ByteRange;
+import dev.carryon.core.range.RangeSet;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One URL to one file. The decisions are the core's ({@link ResponseJudge}, {@link SegmentPlanner}); this class
+ * runs them: it finds what an earlier run left, asks the server, splits the work over connections, writes
+ * bytes at their positions, checkpoints what is durable, retries what failed, starts over when the file on the
+ * server changed, and verifies before the file gets its name.
+ *
+ * <p>Two kinds of transfer. Segmented: the server has ranges, a known length and a strong validator, so every
+ * request carries If-Range and several connections can share the file. Single stream otherwise: one connection;
+ * a resumption re-reads an overlap of held bytes and compares it before trusting the rest (weak or no
+ * validators), or starts from zero (no range support).
+ *
+ * <p>Locking: {@code this} guards the plan and the version. Writing a piece takes the read side of
+ * {@link #writes}; starting over takes the write side, so no piece of an old version can be written once a
+ * new version has begun.
+ */
+final class DownloadJob {
+
+    private final HttpClient client;
+    private final DownloadOptions options;
+    private final DownloadListener listener;
+    private final RateLimiter limiter;
+    private final URI url;
+    private final Destination destination;
+    private final Fetcher fetcher;
+    private final ExpectedDigests digests;
+    private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
+    private final long startNanos = System.nanoTime();
+
+    private PartFile part;
+    private RemoteVersion version;
+    private final RangeSet held = new RangeSet();
+    private SegmentPlanner planner;
+    private boolean segmented;
+    private boolean adopted;
+    private int generation;
+    private int failures;
+    private long fetched;
+    private long heldAtStart;
+    private DownloadException fatal;
+    private int running;
+    private String protocol = "HTTP/1.1";
+    private boolean dirty;
+
+    DownloadJob(HttpClient client, DownloadOptions options, DownloadListener listener, RateLimiter limiter, URI url,
+                Destination destination) {
+        this.client = client;
+        this.options = options;
+        this.listener = listener;
+        this.limiter = limiter;
+        this.url = url;
+        this.destination = destination;
+        this.fetcher = new Fetcher(client, options, url);
+        this.digests = new ExpectedDigests(options.checksum());
+    }
+
+    DownloadListener.Finished run() throws DownloadException {
+        try {
+            return attempt();
+        } catch (DownloadException e) {
+            listener.failed(url, e);
+            throw e;
+        } finally {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (IOException ignored) {
+                    // closing after the end; the control file already says what is held
+                }
+            }
+        }
+    }
+
+    private DownloadListener.Finished attempt() throws DownloadException {
+        Path target = destination.file();
+        if (target == null) {
+            target = resumable(destination.directory()).orElse(null);
+        }
+        if (target != null) {
+            Optional<DownloadListener.Finished> done = prepare(target);
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
+        Body first = null;
+        if (version == null) {
+            first = firstContact();
+            if (first == null) {
+                return alreadyComplete(part.target());
+            }
+        }
+        synchronized (this) {
+            segmented = version.length() > 0 && version.acceptsRanges() && version.ifRange().isPresent();
+            if (segmented) {
+                planner = new SegmentPlanner(version.length(), held, options.minSplit());
+            }
+            heldAtStart = held.size();
+        }
+        listener.started(new DownloadListener.Started(url, part.target(), version.length(), heldAtStart,
+                heldAtStart > 0, version.acceptsRanges(), validatorDescription(), protocol));
+        if (!segmented && version.ifRange().isEmpty() && version.acceptsRanges() && version.length() != 0) {
+            listener.notice(url, "the server gives no strong validator, so one connection downloads, and every"
+                    + " resumption first compares bytes already held");
+        } else if (!version.acceptsRanges()) {
+            listener.notice(url, "the server does not support ranges: one connection, and a broken transfer starts"
+                    + " over from zero");
+        }
+        transfer(first);
+        return finish();
+    }
+
+    // ---- finding what an earlier run left ----
+
+    /** In a directory: the file whose control file names this URL, if an earlier run left one. */
+    private Optional<Path> resumable(Path dir) {
+        Optional<String> fromUrl = FileNames.fromUrlPath(url.getRawPath());
+        if (fromUrl.isPresent() && belongsHere(dir.resolve(fromUrl.get()))) {
+            return Optional.of(dir.resolve(fromUrl.get()));
+        }
+        try (DirectoryStream<Path> controls = Files.newDirectoryStream(dir, "*.carryon")) {
+            for (Path c : controls) {
+                String name = c.getFileName().toString();
+                Path target = dir.resolve(name.substring(0, name.length() - ".carryon".length()));
+                if (belongsHere(target)) {
+                    return Optional.of(target);
+                }
+            }
+        } catch (IOException e) {
+            // no directory yet, or unreadable: nothing to resume
+        }
+        return Optional.empty();
+    }
+
+    private boolean belongsHere(Path target) {
+        try {
+            return new PartFile(target).readState().map(s -> s.url().equals(url.toString())).orElse(false)
+                    || (Files.exists(target) && PartFile.source(target).map(url.toString()::equals).orElse(false));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Looks at the target, its part file and its control file. Present when the work is already done. */
+    private Optional<DownloadListener.Finished> prepare(Path target) throws DownloadException {
+        part = new PartFile(target);
+        try {
+            if (Files.exists(target)) {
+                if (!options.overwrite()) {
+                    if (PartFile.source(target).map(url.toString()::equals).orElse(false)) {
+                        return Optional.of(alreadyComplete(target));
+                    }
+                    throw new DownloadException(DownloadException.Kind.USAGE, target + " already exists and was not"
+                            + " downloaded by carryon from this URL; choose another name with -o, or replace it with"
+                            + " --overwrite");
+                }
+            }
+            if (options.overwrite()) {
+                part.discard();
+                return Optional.empty();
+            }
+            Optional<DownloadState> state = part.readState();
+            long partSize = Files.exists(part.part()) ? Files.size(part.part()) : -1;
+            if (state.isPresent() && state.get().url().equals(url.toString()) && partSize >= 0) {
+                DownloadState s = state.get();
+                version = s.version();
+                for (long[] iv : s.held().intervals()) {
+                    held.add(iv[0], Math.min(iv[1], Math.max(iv[0], partSize)));
+                }
+                fetcher.source(URI.create(s.finalUrl()));
+                digests.remember(s.reprDigest());
+                listener.notice(url, "resuming " + part.part().getFileName() + ": " + held.size() + " bytes held");
+                if (version.length() >= 0 && held.isComplete(version.length())) {
+                    listener.notice(url, "every byte is already held; verifying");
+                }
+            } else if (state.isPresent() || (Files.exists(part.control()) && partSize < 0)) {
+                listener.notice(url, part.control().getFileName() + " is for another URL or lost its part file;"
+                        + " starting over");
+                part.discard();
+            } else if (partSize > 0) {
+                adopted = true;
+                held.add(0, partSize);
+                listener.notice(url, part.part().getFileName() + " has no control file: its bytes are compared with"
+                        + " the server's before any is kept");
+            }
+            part.open();
+            return Optional.empty();
+        } catch (DownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw local("cannot prepare " + target, e);
+        }
+    }
+
+    private DownloadListener.Finished alreadyComplete(Path target) {
+        long size;
+        try {
+            size = Files.size(target);
+        } catch (IOException e) {
+            size = -1;
+        }
+        listener.notice(url, target + " is already complete; nothing to fetch");
+        DownloadListener.Finished f = new DownloadListener.Finished(url, target, size, 0, elapsed(), Map.of(), true);
+        listener.finished(f);
+        return f;
+    }
+
+    // ---- the first request: learning the version, the length and the name ----
+
+    /**
+     * Asks from byte 0, or, for an adopted part file, from a little before its end so that an overlap can be
+     * compared. Returns the body positioned where writing goes on, or null when there is nothing left to do.
+     */
+    private Body firstContact() throws DownloadException {
+        while (true) {
+            long start = adopted ? Math.max(0, held.size() - options.overlap()) : 0;
+            Body body = null;
+            try {
+                Fetcher.Response r = fetcher.get(List.of(new String[] {"Range", "bytes=" + start + "-"},
+                        new String[] {"Want-Repr-Digest", "sha-256=5, sha-512=3"}));
+                body = new Body(r, start);
+                Verdict v = ResponseJudge.judge(new ByteRange(start, Long.MAX_VALUE - 1), null, false, r.head(),
+                        Instant.now());
+                if (v instanceof Verdict.Body b) {
+                    version = b.version();
+                    protocol = r.call().channel().parent() != null ? "HTTP/2" : "HTTP/1.1";
+                    if (part == null) {
+                        Optional<DownloadListener.Finished> done = prepare(nameFor(r.head()));
+                        if (done.isPresent()) {
+                            body.close();
+                            return null;
+                        }
+                        if (!held.isEmpty()) {
+                            // A name from the server led to a part file of an earlier run: ask again from there.
+                            body.close();
+                            if (version != null && !adopted) {
+                                return null == version ? null : resumeBody();
+                            }
+                            version = null;
+                            continue;
+                        }
+                    }
+                    takeDigests(r.head(), b);
+                    if (r.head().status() == 200) {
+                        if (!held.isEmpty()) {
+                            listener.notice(url, "the server sent the whole file: starting over from zero");
+                        }
+                        resetHeld();
+                        adopted = false;
+                        return body;
+                    }
+                    if (adopted) {
+                        long end = held.size();
+                        if (version.length() < end || !body.matches(part, end)) {
+                            listener.notice(url, "the bytes in " + part.part().getFileName()
+                                    + " are not the server's: starting over");
+                            body.close();
+                            resetHeld();
+                            adopted = false;
+                            continue;
+                        }
+                        adopted = false;
+                        if (version.length() == end) {
+                            body.close();
+                            return finishedBody();
+                        }
+                    }
+                    return body;
+                }
+                body.close();
+                if (v instanceof Verdict.Unsatisfiable u) {
+                    if (u.length() == 0 && !adopted) {
+                        version = new RemoteVersion(0, null, null, false, true);
+                        if (part == null) {
+                            prepare(nameFor(r.head()));
+                        }
+                        return finishedBody();
+                    }
+                    if (adopted) {
+                        listener.notice(url, "the file on the server is shorter than " + part.part().getFileName()
+                                + ": starting over");
+                        resetHeld();
+                        adopted = false;
+                        continue;
+                    }
+                    throw new DownloadException(DownloadException.Kind.HTTP,
+                            "the server refused the range bytes=0- (416) of a file it calls " + u.length() + " bytes long");
+                }
+                if (v instanceof Verdict.Retry retry) {
+                    failed(retry.reason(), retry.retryAfter(), false);
+                    continue;
+                }
+                Verdict.Failure f = (Verdict.Failure) v;
+                throw refusal(f, r);
+            } catch (DownloadException e) {
+                if (body != null) {
+                    body.close();
+                }
+                throw e;
+            } catch (IOException e) {
+                if (body != null) {
+                    body.close();
+                }
+                failed(describe(e), null, false);
+            }
+        }
+    }
+
+    /** A body that has nothing more to give: used when every byte is already held. */
+    private Body finishedBody() {
+        return null == version ? null : new Body(null, version.length()) {
+        };
+    }
+
+    private Body resumeBody() {
+        return null;
+    }
+
+    private Path nameFor(ResponseHead head) {
+        String name = ContentDisposition.filename(head.first("content-disposition")).flatMap(FileNames::safe)
+                .or(() -> FileNames.fromUrlPath(url.getRawPath()))
+                .orElse(FileNames.FALLBACK);
+        return destination.directory().resolve(name);
+    }
+
+    // ---- the transfer ----
+
+    private void transfer(Body first) throws DownloadException {
+        int workers = segmented ? options.connections() : 1;
+        List<Thread> threads = new ArrayList<>();
+        synchronized (this) {
+            running = workers;
+        }
+        for (int i = 0; i < workers; i++) {
+            Body mine = i == 0 ? first : null;
+            Thread t = new Thread(() -> work(mine), "carryon-get-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        supervise(threads);
+    }
+
+    /** The main thread's part: checkpoints and progress until every worker has stopped. */
+    private void supervise(List<Thread> threads) throws DownloadException {
+        long lastCheckpoint = System.nanoTime();
+        long lastBytes = fetchedNow();
+        long lastTick = System.nanoTime();
+        double speed = 0;
+        try {
+            for (Thread t : threads) {
+                while (t.isAlive()) {
+                    t.join(200);
+                    long now = System.nanoTime();
+                    long bytes = fetchedNow();
+                    double instant = (bytes - lastBytes) * 1e9 / Math.max(1, now - lastTick);
+                    speed = speed == 0 ? instant : speed * 0.7 + instant * 0.3;
+                    lastBytes = bytes;
+                    lastTick = now;
+                    listener.progress(progress((long) speed));
+                    if (now - lastCheckpoint >= options.checkpoint().toNanos()) {
+                        checkpoint();
+                        lastCheckpoint = now;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            synchronized (this) {
+                fatal = new DownloadException(DownloadException.Kind.NETWORK, "interrupted");
+            }
+        }
+        checkpoint();
+        synchronized (this) {
+            if (fatal != null) {
+                throw fatal;
+            }
+        }
+    }
+
+    private synchronized long fetchedNow() {
+        return fetched;
+    }
+
+    private synchronized DownloadListener.Progress progress(long speed) {
+        int connections = segmented ? planner.active().size() : running;
+        return new DownloadListener.Progress(url, held.size(), version.length(), speed, connections);
+    }
+
+    private void work(Body first) {
+        try {
+            if (segmented) {
+                segmentedWork(first);
+            } else {
+                singleWork(first);
+            }
+        } catch (DownloadException e) {
+            synchronized (this) {
+                if (fatal == null) {
+                    fatal = e;
+                }
+                notifyAll();
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                if (fatal == null) {
+                    fatal = new DownloadException(DownloadException.Kind.NETWORK, "internal error: " + e, e);
+                }
+                notifyAll();
+            }
+        } finally {
+            synchronized (this) {
+                running--;
+                notifyAll();
+            }
+        }
+    }
+
+    /** One connection of a segmented download: claim, fetch with If-Range, write, until nothing is left. */
+    private void segmentedWork(Body first) throws DownloadException {
+        Body body = first;
+        SegmentPlanner.Segment segment = null;
+        int gen;
+        synchronized (this) {
+            gen = generation;
+            if (body != null) {
+                segment = planner.claimFrom(body.position()).orElse(null);
+                if (segment == null) {
+                    body.close();
+                    body = null;
+                }
+            }
+        }
+        while (true) {
+            if (body == null) {
+                synchronized (this) {
+                    while (true) {
+                        if (fatal != null || planner.complete()) {
+                            return;
+                        }
+                        if (!segmented) {
+                            return; // the version changed to one that needs a single stream
+                        }
+                        Optional<SegmentPlanner.Segment> s = planner.claim();
+                        if (s.isPresent()) {
+                            segment = s.get();
+                            gen = generation;
+                            break;
+                        }
+                        if (planner.active().isEmpty()) {
+                            return;
+                        }
+                        try {
+                            wait(500);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+                body = request(segment, gen);
+                if (body == null) {
+                    synchronized (this) {
+                        planner.release(segment);
+                        notifyAll();
+                    }
+                    continue;
+                }
+                if (body.position() == 0 && segment.start() != 0) {
+                    // The server sent the whole file: this body now starts the new generation.
+                    synchronized (this) {
+                        gen = generation;
+                        segment = planner.claimFrom(0).orElse(null);
+                    }
+                    if (segment == null) {
+                        body.close();
+                        body = null;
+                        continue;
+                    }
+                }
+            }
+            try {
+                stream(body, segment, gen);
+                boolean done = segment.remaining() == 0;
+                boolean finished = body.call() == null || body.call().complete();
+                body.close();
+                body = null;
+                synchronized (this) {
+                    planner.release(segment);
+                    notifyAll();
+                }
+                if (!done && finished) {
+                    failed("the response ended " + segment.remaining() + " bytes early", null, false);
+                }
+            } catch (Abandoned a) {
+                body.close();
+                body = null;
+                synchronized (this) {
+                    planner.release(segment);
+                    notifyAll();
+                }
+            } catch (IOException e) {
+                boolean stale = body.call() != null && body.call().reusedConnection() && segment.position() == segment.start();
+                body.close();
+                body = null;
+                synchronized (this) {
+                    planner.release(segment);
+                    notifyAll();
+                }
+                if (e instanceof DownloadException de) {
+                    throw de;
+                }
+                failed(describe(e), null, stale);
+            }
+        }
+    }
+
+    /**
+     * Asks for a segment with If-Range. Null when the answer was a retryable failure (already counted and
+     * waited for) or a change of version (already handled).
+     */
+    private Body request(SegmentPlanner.Segment segment, int gen) throws DownloadException {
+        ByteRange asked = new ByteRange(segment.position(), segment.end() - 1);
+        RemoteVersion expected;
+        synchronized (this) {
+            expected = version;
+        }
+        String ifRange = expected.ifRange().orElseThrow();
+        Fetcher.Response r;
+        try {
+            r = fetcher.get(List.of(new String[] {"Range", "bytes=" + asked.first() + "-" + asked.last()},
+                    new String[] {"If-Range", ifRange}));
+        } catch (DownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            failed(describe(e), null, false);
+            return null;
+        }
+        Verdict v = ResponseJudge.judge(asked, expected, true, r.head(), Instant.now());
+        if (v instanceof Verdict.Body b) {
+            String contradiction = digests.take(r.head(), b.range() != null && b.range().first() == 0
+                    && b.range().last() == b.version().length() - 1);
+            if (contradiction != null) {
+                r.call().close();
+                startOver(gen, null, contradiction);
+                return null;
+            }
+            if (b.restart()) {
+                // 200 to a ranged request: keep this body as the download from byte 0 of the new version.
+                if (!startOver(gen, b.version(), "the server sent the whole file instead of a range (the file"
+                        + " changed, or it stopped supporting ranges): starting over with it")) {
+                    r.call().close();
+                    return null;
+                }
+                return new Body(r, 0);
+            }
+            return new Body(r, asked.first());
+        }
+        if (v instanceof Verdict.Changed c) {
+            r.call().close();
+            startOver(gen, null, c.reason() + ": starting over");
+            return null;
+        }
+        if (v instanceof Verdict.Unsatisfiable u) {
+            r.call().close();
+            startOver(gen, null, "the server has fewer bytes than before (416, length " + u.length() + "): starting over");
+            return null;
+        }
+        if (v instanceof Verdict.Retry retry) {
+            r.call().close();
+            failed(retry.reason(), retry.retryAfter(), false);
+            return null;
+        }
+        Verdict.Failure f = (Verdict.Failure) v;
+        if (f.kind() == Verdict.Kind.HTTP && (f.status() == 403 || f.status() == 404 || f.status() == 410)
+                && fetcher.backToOrigin()) {
+            r.call().close();
+            listener.notice(url, "the redirected URL answers " + f.status() + "; asking the original URL again");
+            return null;
+        }
+        throw refusal(f, r);
+    }
+
+    /** Thrown when a body belongs to a generation that has been replaced. */
+    private static final class Abandoned extends IOException {
+        Abandoned() {
+            super("abandoned", null);
+        }
+    }
+
+    /** Writes a body's bytes at their positions until the segment ends or the body does. */
+    private void stream(Body body, SegmentPlanner.Segment segment, int gen) throws IOException {
+        if (body.call() == null) {
+            return;
+        }
+        long windowStart = System.nanoTime();
+        long windowBytes = 0;
+        while (segment.remaining() > 0) {
+            ByteBuf buf = body.next();
+            if (buf == null) {
+                return;
+            }
+            try {
+                ByteBuffer nio = buf.nioBuffer();
+                long usable;
+                synchronized (this) {
+                    usable = planner.writable(segment, nio.remaining());
+                }
+                nio.limit(nio.position() + (int) usable);
+                limiter.acquire(usable);
+                long at = segment.position();
+                writes.readLock().lock();
+                try {
+                    synchronized (this) {
+                        if (gen != generation) {
+                            throw new Abandoned();
+                        }
+                    }
+                    part.write(nio.duplicate(), at);
+                    synchronized (this) {
+                        planner.wrote(segment, usable);
+                        fetched += usable;
+                        failures = 0;
+                        dirty = true;
+                    }
+                } finally {
+                    writes.readLock().unlock();
+                }
+                digests.offer(at, nio);
+                body.advance(usable);
+                windowBytes += usable;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (IOException e) {
+                if (e instanceof Abandoned || e instanceof Call.StalledException) {
+                    throw e;
+                }
+                throw local("cannot write " + part.part(), e);
+            } finally {
+                buf.release();
+            }
+            long now = System.nanoTime();
+            if (now - windowStart >= options.lowestSpeedWindow().toNanos()) {
+                long rate = windowBytes * 1_000_000_000L / (now - windowStart);
+                if (options.lowestSpeed() > 0 && rate < options.lowestSpeed()) {
+                    throw new Call.StalledException("the connection ran at " + rate + " bytes/s, below --lowest-speed "
+                            + options.lowestSpeed()) {
+                    };
+                }
+                windowStart = now;
+                windowBytes = 0;
+            }
+        }
+    }
+
+    /** The single connection of a download that cannot be split. */
+    private void singleWork(Body first) throws DownloadException {
+        Body body = first;
+        while (true) {
+            if (body == null) {
+                synchronized (this) {
+                    if (fatal != null || (version.length() >= 0 && held.isComplete(version.length()))) {
+                        return;
+                    }
+                }
+                body = resumeSingle();
+                if (body == null) {
+                    continue;
+                }
+            }
+            try {
+                long before = body.position();
+                streamSingle(body);
+                boolean finished = body.call() == null || body.call().complete();
+                body.close();
+                body = null;
+                synchronized (this) {
+                    if (version.length() < 0 && finished) {
+                        version = version.withLength(held.size()); // the length was learnt at the end
+                        return;
+                    }
+                    if (held.isComplete(version.length())) {
+                        return;
+                    }
+                }
+                failed("the response ended before the end of the file", null, before == held.size());
+            } catch (IOException e) {
+                body.close();
+                body = null;
+                if (e instanceof DownloadException de) {
+                    throw de;
+                }
+                failed(describe(e), null, false);
+            }
+        }
+    }
+
+    /** The next request of a single-stream download: from the held prefix's end, with an overlap to compare. */
+    private Body resumeSingle() throws DownloadException {
+        long have;
+        RemoteVersion expected;
+        synchronized (this) {
+            have = held.heldFrom(0);
+            expected = version;
+        }
+        if (!expected.acceptsRanges() || expected.length() < 0) {
+            if (have > 0) {
+                listener.notice(url, "starting over from zero: the server cannot resume");
+            }
+            resetHeld();
+            have = 0;
+        }
+        long start = have == 0 ? 0 : Math.max(0, have - options.overlap());
+        List<String[]> fields = new ArrayList<>();
+        if (have > 0) {
+            fields.add(new String[] {"Range", "bytes=" + start + "-"});
+            expected.ifRange().ifPresent(v -> fields.add(new String[] {"If-Range", v}));
+        }
+        Fetcher.Response r;
+        try {
+            r = fetcher.get(fields);
+        } catch (DownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            failed(describe(e), null, false);
+            return null;
+        }
+        Verdict v = ResponseJudge.judge(have > 0 ? new ByteRange(start, Long.MAX_VALUE - 1) : null, expected,
+                expected.ifRange().isPresent() && have > 0, r.head(), Instant.now());
+        Body body = new Body(r, start);
+        try {
+            if (v instanceof Verdict.Body b) {
+                if (b.restart() || r.head().status() == 200) {
+                    if (have > 0) {
+                        listener.notice(url, "the server sent the whole file: starting over from zero");
+                    }
+                    synchronized (this) {
+                        version = b.version();
+                    }
+                    resetHeld();
+                    digests.reset();
+                    digests.take(r.head(), true);
+                    return new Body(r, 0);
+                }
+                if (start < have && !body.matches(part, have)) {
+                    listener.notice(url, "the bytes held do not match the server's any more: starting over");
+                    body.close();
+                    resetHeld();
+                    return null;
+                }
+                digests.take(r.head(), false);
+                return body;
+            }
+            body.close();
+            if (v instanceof Verdict.Changed c) {
+                listener.notice(url, c.reason() + ": starting over");
+                synchronized (this) {
+                    version = c.version();
+                }
+                resetHeld();
+                return null;
+            }
+            if (v instanceof Verdict.Unsatisfiable u) {
+                listener.notice(url, "the server has fewer bytes than are held (416, length " + u.length()
+                        + "): starting over");
+                resetHeld();
+                return null;
+            }
+            if (v instanceof Verdict.Retry retry) {
+                failed(retry.reason(), retry.retryAfter(), false);
+                return null;
+            }
+            throw refusal((Verdict.Failure) v, r);
+        } catch (DownloadException e) {
+            body.close();
+            throw e;
+        } catch (IOException e) {
+            body.close();
+            failed(describe(e), null, false);
+            return null;
+        }
+    }
+
+    private void streamSingle(Body body) throws IOException {
+        if (body.call() == null) {
+            return;
+        }
+        ByteBuf buf;
+        while ((buf = body.next()) != null) {
+            try {
+                ByteBuffer nio = buf.nioBuffer();
+                long at = body.position();
+                limiter.acquire(nio.remaining());
+                part.write(nio.duplicate(), at);
+                synchronized (this) {
+                    held.add(at, at + nio.remaining());
+                    fetched += nio.remaining();
+                    failures = 0;
+                    dirty = true;
+                }
+                digests.offer(at, nio);
+                body.advance(nio.remaining());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (IOException e) {
+                if (e instanceof Call.StalledException) {
+                    throw e;
+                }
+                throw local("cannot write " + part.part(), e);
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
+    // ---- starting over, failing, retrying ----
+
+    /**
+     * The representation changed: every held byte goes, and so do the other workers' bodies (their generation
+     * ends). With {@code newVersion}, the caller's body is the new generation's first; without, the next
+     * requests learn the new version. False when another worker already started over for this generation.
+     */
+    private boolean startOver(int gen, RemoteVersion newVersion, String reason) throws DownloadException {
+        writes.writeLock().lock();
+        try {
+            synchronized (this) {
+                if (gen != generation) {
+                    return false;
+                }
+                generation++;
+                held.clear();
+                digests.reset();
+                try {
+                    part.truncate();
+                } catch (IOException e) {
+                    throw local("cannot truncate " + part.part(), e);
+                }
+                dirty = true;
+                if (newVersion != null) {
+                    version = newVersion;
+                    segmented = newVersion.length() > 0 && newVersion.acceptsRanges()
+                            && newVersion.ifRange().isPresent();
+                    planner = new SegmentPlanner(Math.max(newVersion.length(), 0), held, options.minSplit());
+                } else {
+                    planner.reset();
+                    relearnVersion();
+                }
+                notifyAll();
+            }
+        } finally {
+            writes.writeLock().unlock();
+        }
+        listener.notice(url, reason);
+        return true;
+    }
+
+    /** After a change seen on a 206: ask afresh which version is there now (a plain request from zero). */
+    private void relearnVersion() throws DownloadException {
+        try (Fetcher.Response r = null) {
+            // placeholder never used
+        } catch (Exception ignored) {
+            // unreachable
+        }
+        Body body;
+        try {
+            Fetcher.Response r = fetcher.get(List.of(new String[] {"Range", "bytes=0-0"}));
+            Verdict v = ResponseJudge.judge(new ByteRange(0, 0), null, false, r.head(), Instant.now());
+            r.call().close();
+            if (v instanceof Verdict.Body b) {
+                RemoteVersion fresh = b.version();
+                version = fresh;
+                segmented = fresh.length() > 0 && fresh.acceptsRanges() && fresh.ifRange().isPresent();
+                planner = new SegmentPlanner(Math.max(fresh.length(), 0), held, options.minSplit());
+                return;
+            }
+            body = null;
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null) {
+            throw new DownloadException(DownloadException.Kind.NETWORK,
+                    "the file on the server changed and its new version could not be learnt; rerun to start over");
+        }
+    }
+
+    private void resetHeld() throws DownloadException {
+        writes.writeLock().lock();
+        try {
+            synchronized (this) {
+                generation++;
+                held.clear();
+                digests.reset();
+                dirty = true;
+                try {
+                    part.truncate();
+                } catch (IOException e) {
+                    throw local("cannot truncate " + part.part(), e);
+                }
+            }
+        } finally {
+            writes.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Counts a failure (unless it is a stale pooled connection, which costs nothing) and waits before the next
+     * try. Gives up when failures in a row without progress exceed the retries.
+     */
+    private void failed(String reason, Duration retryAfter, boolean free) throws DownloadException {
+        int n;
+        synchronized (this) {
+            if (fatal != null) {
+                throw fatal;
+            }
+            if (free) {
+                return;
+            }
+            n = ++failures;
+            if (n > options.retries()) {
+                fatal = new DownloadException(DownloadException.Kind.NETWORK, "gave up after " + (n - 1)
+                        + " failed attempts in a row without progress; the last: " + reason
+                        + ". What is held is kept: rerun the same command to resume");
+                notifyAll();
+                throw fatal;
+            }
+        }
+        Duration delay = Backoff.DEFAULT.delay(n, retryAfter, ThreadLocalRandom.current().nextDouble());
+        listener.retrying(url, reason, delay, n);
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownloadException(DownloadException.Kind.NETWORK, "interrupted");
+        }
+    }
+
+    private DownloadException refusal(Verdict.Failure f, Fetcher.Response r) {
+        String reason = f.kind() == Verdict.Kind.HTTP ? Fetcher.reason(r.call(), r.head()) : "";
+        r.call().close();
+        String what = f.kind() == Verdict.Kind.PROTOCOL
+                ? f.reason() + "; nothing of that answer was kept"
+                : "the server answered " + f.reason() + (reason.isEmpty() ? "" : " (" + reason + ")")
+                        + " for " + r.at();
+        return new DownloadException(DownloadException.Kind.HTTP, what);
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static DownloadException local(String what, IOException e) {
+        String why = e instanceof AccessDeniedException ? "permission denied" : describe(e);
+        String advice = why.toLowerCase().contains("no space")
+                ? "; free some space and rerun the same command: nothing held is lost"
+                : "";
+        return new DownloadException(DownloadException.Kind.LOCAL_IO, what + ": " + why + advice, e);
+    }
+
+    private void takeDigests(ResponseHead head, Verdict.Body b) {
+        digests.take(head, head.status() == 200);
+    }
+
+    // ---- checkpoints and the end ----
+
+    /** Makes the written bytes durable, then records them (never the other way round). */
+    private void checkpoint() throws DownloadException {
+        DownloadState state;
+        synchronized (this) {
+            if (!dirty || version == null) {
+                return;
+            }
+            dirty = false;
+            state = new DownloadState(url.toString(), fetcher.source().toString(), version, held.copy(),
+                    digests.reprDigestField());
+        }
+        try {
+            part.sync();
+            part.writeState(state);
+        } catch (IOException e) {
+            throw local("cannot record progress in " + part.control(), e);
+        }
+    }
+
+    private DownloadListener.Finished finish() throws DownloadException {
+        long length;
+        synchronized (this) {
+            length = version.length();
+            if (length < 0 || !held.isComplete(length)) {
+                throw new DownloadException(DownloadException.Kind.NETWORK, "the download stopped with " + held.size()
+                        + " of " + length + " bytes; rerun the same command to resume");
+            }
+        }
+        Map<String, String> verified = new LinkedHashMap<>();
+        if (digests.any()) {
+            OrderedHasher hasher = digests.hasher();
+            try {
+                readBack(hasher, length);
+            } catch (IOException e) {
+                throw local("cannot read " + part.part() + " back to verify it", e);
+            }
+            String mismatch = digests.check(hasher.finish(), verified);
+            if (mismatch != null) {
+                throw new DownloadException(DownloadException.Kind.INTEGRITY, "the downloaded bytes are not the"
+                        + " promised ones: " + mismatch + ". " + part.part() + " is kept for inspection but none of"
+                        + " its parts can be trusted; rerun with --overwrite to download it again from scratch");
+            }
+        }
+        try {
+            part.finish(url.toString(), options.overwrite());
+        } catch (DownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw local("cannot rename " + part.part() + " to " + part.target(), e);
+        }
+        DownloadListener.Finished f = new DownloadListener.Finished(url, part.target(), length, fetchedNow(),
+                elapsed(), verified, false);
+        listener.finished(f);
+        return f;
+    }
+
+    /** Hashes whatever the ordered hasher has not seen yet, reading it back from the part file. */
+    private void readBack(OrderedHasher hasher, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(part.part(), StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            long at = hasher.hashed();
+            while (at < length) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), length - at));
+                int n = ch.read(buf, at);
+                if (n < 0) {
+                    throw new IOException(part.part() + " is shorter than " + length + " bytes");
+                }
+                buf.flip();
+                hasher.offer(at, buf);
+                at += n;
+            }
+        }
+    }
+
+    private synchronized String validatorDescription() {
+        if (version.hasStrongEtag()) {
+            return "strong ETag " + version.etag().headerValue();
+        }
+        if (version.etag() != null) {
+            return "weak ETag " + version.etag().headerValue();
+        }
+        if (version.lastModified() != null) {
+            return (version.lastModifiedStrong() ? "strong" : "weak") + " Last-Modified " + version.lastModified();
+        }
+        return "none";
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}

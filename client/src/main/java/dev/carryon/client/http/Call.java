@@ -1,0 +1,188 @@
+package dev.carryon.client.http;
+
+import dev.carryon.core.download.ResponseHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One request in flight, seen from a blocking caller: {@link #head()} waits for the response head,
+ * {@link #read()} for the next piece of body. The event loop fills a small queue and stops reading from the
+ * socket while the caller falls behind, so a slow disk slows the network instead of filling memory.
+ */
+public final class Call implements AutoCloseable {
+
+    /** No bytes of the response arrived within the stall timeout. */
+    public static final class StalledException extends IOException {
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Object END = new Object();
+    private static final int PAUSE_AT = 8;
+    private static final int RESUME_AT = 2;
+
+    private record Failed(Throwable cause) {
+    }
+
+    /** What happens to the connection when the call ends. */
+    interface Finisher {
+        void finish(Call call, boolean reusable);
+    }
+
+    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Channel channel;
+    private final Duration responseTimeout;
+    private final Duration stallTimeout;
+    private final boolean reused;
+    private final Finisher finisher;
+    private volatile boolean paused;
+    private ResponseHead head;
+    private boolean keepAlive;
+    private boolean ended;
+    private volatile boolean closed;
+
+    Call(Channel channel, Duration responseTimeout, Duration stallTimeout, boolean reused, Finisher finisher) {
+        this.channel = channel;
+        this.responseTimeout = responseTimeout;
+        this.stallTimeout = stallTimeout;
+        this.reused = reused;
+        this.finisher = finisher;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Whether the request went over a pooled connection (which the server may have closed meanwhile). */
+    public boolean reusedConnection() {
+        return reused;
+    }
+
+    // ---- the event loop's side ----
+
+    void onHead(HttpResponse response) {
+        ResponseHead.Builder b = ResponseHead.status(response.status().code());
+        for (Map.Entry<String, String> e : response.headers()) {
+            b.add(e.getKey(), e.getValue());
+        }
+        keepAlive = HttpUtil.isKeepAlive(response);
+        events.add(b.build());
+    }
+
+    void onContent(ByteBuf content) {
+        if (closed) {
+            content.release(); // the caller has gone; the connection is being closed
+            return;
+        }
+        queued.incrementAndGet();
+        events.add(content);
+    }
+
+    void onEnd() {
+        events.add(END);
+    }
+
+    void onError(Throwable cause) {
+        events.add(new Failed(cause));
+    }
+
+    /** After a read burst: read on unless the caller is behind. */
+    void readComplete() {
+        if (queued.get() < PAUSE_AT) {
+            channel.read();
+        } else {
+            paused = true;
+        }
+    }
+
+    // ---- the caller's side ----
+
+    /** The response head; waits up to the response timeout. */
+    public ResponseHead head() throws IOException {
+        if (head != null) {
+            return head;
+        }
+        Object e = take(responseTimeout, "no response within " + responseTimeout.toSeconds() + " s");
+        if (e instanceof ResponseHead h) {
+            head = h;
+            return h;
+        }
+        throw unexpected(e);
+    }
+
+    /** The next piece of the body, which the caller must release; null at the end of the body. */
+    public ByteBuf read() throws IOException {
+        if (head == null) {
+            head();
+        }
+        if (ended) {
+            return null;
+        }
+        Object e = take(stallTimeout, "no data for " + stallTimeout.toSeconds() + " s");
+        if (e == END) {
+            ended = true;
+            return null;
+        }
+        if (e instanceof ByteBuf buf) {
+            if (queued.decrementAndGet() <= RESUME_AT && paused) {
+                paused = false;
+                channel.eventLoop().execute(channel::read);
+            }
+            return buf;
+        }
+        throw unexpected(e);
+    }
+
+    /** Whether the whole body was read. */
+    public boolean complete() {
+        return ended;
+    }
+
+    private Object take(Duration timeout, String stalled) throws IOException {
+        try {
+            Object e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (e == null) {
+                throw new StalledException(stalled);
+            }
+            if (e instanceof Failed f) {
+                throw f.cause() instanceof IOException io ? io : new IOException(f.cause().getMessage(), f.cause());
+            }
+            return e;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    private IOException unexpected(Object e) {
+        ReferenceCountUtil.release(e);
+        return new IOException("the connection delivered " + e + " out of order");
+    }
+
+    /** Ends the call: a connection whose response was read to its end may serve another request. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Object e;
+        while ((e = events.poll()) != null) {
+            ReferenceCountUtil.release(e);
+        }
+        finisher.finish(this, ended && keepAlive);
+    }
+}

@@ -1,0 +1,482 @@
+package dev.carryon.client.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.handler.proxy.Socks5ProxyHandler;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small HTTP client over Netty for downloads: HTTP/1.1 with pooled keep-alive connections, HTTP/2 streams
+ * on one connection when TLS negotiates h2, proxies (HTTP and SOCKS5), TLS with host name verification (or
+ * curl's --insecure), and a per-host limit on connections. Requests have no body; responses stream.
+ */
+public final class HttpClient implements AutoCloseable {
+
+    private final ClientConfig config;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelClass;
+    private final SslContext ssl;
+    private final Map<PoolKey, HostPool> pools = new ConcurrentHashMap<>();
+
+    private record PoolKey(Endpoint endpoint, ProxySpec proxy) {
+    }
+
+    public HttpClient(ClientConfig config) throws IOException {
+        this.config = config;
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("carryon-client", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (config.insecure()) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else if (config.caCertificates() != null) {
+                b.trustManager(config.caCertificates().toFile());
+            }
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    config.http2()
+                            ? new String[] {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1}
+                            : new String[] {ApplicationProtocolNames.HTTP_1_1}));
+            this.ssl = b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IOException("cannot set up TLS" + (config.caCertificates() == null ? ""
+                    : " with the certificates in " + config.caCertificates()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** The proxy a request to this endpoint goes through, if any. */
+    public ProxySpec proxyFor(Endpoint endpoint) {
+        if (config.noProxy()) {
+            return null;
+        }
+        if (config.proxy() != null) {
+            return config.proxy();
+        }
+        return ProxySpec.fromEnvironment(config.environment(), endpoint).orElse(null);
+    }
+
+    /**
+     * Sends a request; waits for a connection slot to the host when the per-host limit is reached. The
+     * response is read from the returned call, which must be closed.
+     */
+    public Call send(Request request) throws IOException {
+        Endpoint endpoint = Endpoint.of(request.uri());
+        ProxySpec proxy = proxyFor(endpoint);
+        HostPool pool = pools.computeIfAbsent(new PoolKey(endpoint, proxy), k -> new HostPool(k.endpoint(), k.proxy()));
+        return pool.send(request);
+    }
+
+    @Override
+    public void close() {
+        for (HostPool p : pools.values()) {
+            p.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** The connections to one host (through one proxy). */
+    private final class HostPool {
+        private final Endpoint endpoint;
+        private final ProxySpec proxy;
+        private final Semaphore slots;
+        private final Deque<Channel> idle = new ArrayDeque<>();
+        private volatile Channel http2;
+
+        HostPool(Endpoint endpoint, ProxySpec proxy) {
+            this.endpoint = endpoint;
+            this.proxy = proxy;
+            this.slots = new Semaphore(config.perHostConnections(), true);
+        }
+
+        Call send(Request request) throws IOException {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a connection to " + endpoint);
+            }
+            try {
+                Channel h2 = http2;
+                if (h2 != null && h2.isActive()) {
+                    return openStream(h2, request);
+                }
+                Channel pooled = takeIdle();
+                if (pooled != null) {
+                    return sendHttp1(pooled, request, true);
+                }
+                Channel fresh = connect();
+                if (fresh.pipeline().get(Http2MultiplexHandler.class) != null) {
+                    http2 = fresh;
+                    return openStream(fresh, request);
+                }
+                return sendHttp1(fresh, request, false);
+            } catch (IOException | RuntimeException e) {
+                slots.release();
+                throw e;
+            }
+        }
+
+        private synchronized Channel takeIdle() {
+            Channel c;
+            while ((c = idle.pollFirst()) != null) {
+                if (c.isActive()) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        private synchronized void giveBack(Channel c) {
+            idle.addFirst(c);
+        }
+
+        private Call sendHttp1(Channel ch, Request request, boolean reused) {
+            Call call = new Call(ch, config.responseTimeout(), config.stallTimeout(), reused, (c, reusable) -> {
+                ch.pipeline().get(CallHandler.class).call = null;
+                if (reusable && ch.isActive()) {
+                    giveBack(ch);
+                } else {
+                    ch.close();
+                }
+                slots.release();
+            });
+            boolean absolute = proxy != null && proxy.kind() == ProxySpec.Kind.HTTP && !endpoint.tls();
+            FullHttpRequest req = encode(request, absolute);
+            ch.eventLoop().execute(() -> {
+                ch.pipeline().get(CallHandler.class).call = call;
+                ch.writeAndFlush(req).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        call.onError(f.cause());
+                    }
+                });
+                ch.read();
+            });
+            return call;
+        }
+
+        private Call openStream(Channel parent, Request request) throws IOException {
+            CallHandler handler = new CallHandler();
+            Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(parent)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                            ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), handler);
+                        }
+                    }).open();
+            if (!opened.awaitUninterruptibly(config.connectTimeout().toMillis()) || !opened.isSuccess()) {
+                http2 = null;
+                throw new IOException("cannot open an HTTP/2 stream to " + endpoint + ": "
+                        + (opened.cause() == null ? "timed out" : opened.cause().getMessage()));
+            }
+            Http2StreamChannel stream = opened.getNow();
+            Call call = new Call(stream, config.responseTimeout(), config.stallTimeout(), true, (c, reusable) -> {
+                handler.call = null;
+                stream.close();
+                slots.release();
+            });
+            FullHttpRequest req = encode(request, false);
+            stream.eventLoop().execute(() -> {
+                handler.call = call;
+                stream.writeAndFlush(req).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        call.onError(f.cause());
+                    }
+                });
+                stream.read();
+            });
+            return call;
+        }
+
+        private FullHttpRequest encode(Request request, boolean absoluteForm) {
+            URI uri = request.uri();
+            String target;
+            if (absoluteForm) {
+                target = uri.getScheme() + "://" + endpoint.authority() + pathAndQuery(uri);
+            } else {
+                target = pathAndQuery(uri);
+            }
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.valueOf(request.method().toUpperCase(Locale.ROOT)), target);
+            req.headers().set(HttpHeaderNames.HOST, endpoint.authority());
+            req.headers().set(HttpHeaderNames.USER_AGENT, config.userAgent());
+            req.headers().set(HttpHeaderNames.ACCEPT, "*/*");
+            req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "identity");
+            if (absoluteForm && proxy.user() != null) {
+                req.headers().set(HttpHeaderNames.PROXY_AUTHORIZATION, basic(proxy.user(), proxy.password()));
+            }
+            for (String[] h : request.headers()) {
+                if (isDefault(h[0])) {
+                    req.headers().set(h[0], h[1]);
+                } else {
+                    req.headers().add(h[0], h[1]);
+                }
+            }
+            return req;
+        }
+
+        private boolean isDefault(String name) {
+            String n = name.toLowerCase(Locale.ROOT);
+            return n.equals("host") || n.equals("user-agent") || n.equals("accept") || n.equals("accept-encoding");
+        }
+
+        /** Connects, through the proxy and TLS as configured, and installs HTTP/1.1 or HTTP/2. */
+        private Channel connect() throws IOException {
+            boolean tunnel = proxy != null && (proxy.kind() == ProxySpec.Kind.SOCKS5 || endpoint.tls());
+            Bootstrap b = new Bootstrap().group(group).channel(channelClass)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ChannelPipeline p = ch.pipeline();
+                            if (tunnel) {
+                                InetSocketAddress at = new InetSocketAddress(proxy.host(), proxy.port());
+                                ProxyHandler ph = proxy.kind() == ProxySpec.Kind.SOCKS5
+                                        ? new Socks5ProxyHandler(at, proxy.user(), proxy.password())
+                                        : proxy.user() == null ? new HttpProxyHandler(at)
+                                        : new HttpProxyHandler(at, proxy.user(), proxy.password());
+                                ph.setConnectTimeoutMillis(config.connectTimeout().toMillis());
+                                p.addLast("proxy", ph);
+                            }
+                            if (endpoint.tls()) {
+                                SslHandler sh = ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port());
+                                sh.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+                                if (!config.insecure()) {
+                                    SSLEngine engine = sh.engine();
+                                    SSLParameters params = engine.getSSLParameters();
+                                    params.setEndpointIdentificationAlgorithm("HTTPS");
+                                    engine.setSSLParameters(params);
+                                }
+                                p.addLast("tls", sh);
+                            }
+                        }
+                    });
+            InetSocketAddress remote;
+            if (tunnel) {
+                b.resolver(NoopAddressResolverGroup.INSTANCE);
+                remote = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+            } else if (proxy != null) {
+                remote = new InetSocketAddress(proxy.host(), proxy.port());
+            } else {
+                remote = new InetSocketAddress(endpoint.host(), endpoint.port());
+                if (remote.isUnresolved()) {
+                    throw new IOException("cannot resolve the host name " + endpoint.host());
+                }
+            }
+            ChannelFuture connected = b.connect(remote);
+            long budget = config.connectTimeout().toMillis() + 1000;
+            if (!connected.awaitUninterruptibly(budget) || !connected.isSuccess()) {
+                connected.channel().close();
+                throw connectFailure(connected.cause());
+            }
+            Channel ch = connected.channel();
+            try {
+                ProxyHandler ph = ch.pipeline().get(ProxyHandler.class);
+                if (ph != null) {
+                    await(ph.connectFuture(), "the proxy " + proxy);
+                }
+                String protocol = ApplicationProtocolNames.HTTP_1_1;
+                SslHandler sh = ch.pipeline().get(SslHandler.class);
+                if (sh != null) {
+                    await(sh.handshakeFuture(), "the TLS handshake with " + endpoint);
+                    if (sh.applicationProtocol() != null) {
+                        protocol = sh.applicationProtocol();
+                    }
+                }
+                ChannelPipeline p = ch.pipeline();
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                    p.addLast(Http2FrameCodecBuilder.forClient()
+                            .initialSettings(Http2Settings.defaultSettings()
+                                    .initialWindowSize(16 << 20)
+                                    .pushEnabled(false))
+                            .build());
+                    p.addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame(64 << 20));
+                } else {
+                    ch.config().setAutoRead(false);
+                    p.addLast(new HttpClientCodec(4096, 65536, 65536));
+                    p.addLast(new CallHandler());
+                }
+                return ch;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+
+        private void await(Future<?> f, String what) throws IOException {
+            if (!f.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
+                throw new IOException(what + " timed out after " + config.connectTimeout().toSeconds() + " s");
+            }
+            if (!f.isSuccess()) {
+                Throwable c = f.cause();
+                throw new IOException(what + " failed: " + (c.getMessage() == null ? c.toString() : c.getMessage()), c);
+            }
+        }
+
+        private IOException connectFailure(Throwable cause) {
+            String via = proxy == null ? "" : " through the proxy " + proxy;
+            if (cause == null) {
+                return new IOException("cannot connect to " + endpoint + via + ": timed out after "
+                        + config.connectTimeout().toSeconds() + " s");
+            }
+            String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            IOException e = cause instanceof ConnectException
+                    ? new ConnectException("cannot connect to " + endpoint + via + ": " + why)
+                    : new IOException("cannot connect to " + endpoint + via + ": " + why);
+            e.initCause(cause);
+            return e;
+        }
+
+        synchronized void close() {
+            for (Channel c : idle) {
+                c.close();
+            }
+            idle.clear();
+            if (http2 != null) {
+                http2.close();
+            }
+        }
+    }
+
+    static String pathAndQuery(URI uri) {
+        String path = uri.getRawPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + Objects.requireNonNullElse(password, "")).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Routes what a connection (or stream) decodes to its current call. */
+    static final class CallHandler extends ChannelInboundHandlerAdapter {
+        volatile Call call;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Call c = call;
+            try {
+                if (c == null) {
+                    return;
+                }
+                if (msg instanceof HttpResponse r) {
+                    if (r.decoderResult().isFailure()) {
+                        c.onError(new IOException("the server sent a malformed response: " + r.decoderResult().cause()));
+                        return;
+                    }
+                    int status = r.status().code();
+                    if (status >= 100 && status < 200 && status != 101) {
+                        return; // interim (100 Continue, 103 Early Hints): the real answer follows
+                    }
+                    c.onHead(r);
+                }
+                if (msg instanceof HttpContent content) {
+                    if (content.content().isReadable()) {
+                        c.onContent(content.content().retain());
+                    }
+                    if (msg instanceof LastHttpContent) {
+                        c.onEnd();
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Call c = call;
+            if (c != null) {
+                c.readComplete();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Call c = call;
+            if (c != null) {
+                c.onError(new IOException("the connection closed before the response ended"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Call c = call;
+            if (c != null) {
+                c.onError(cause);
+            }
+            ctx.close();
+        }
+    }
+}
