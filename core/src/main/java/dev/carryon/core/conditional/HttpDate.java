@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -111,12 +112,13 @@ public final class HttpDate {
         if (day < 0 || yy < 0) {
             return null;
         }
-        int thisYear = LocalDateTime.ofInstant(now, ZoneOffset.UTC).getYear();
-        int year = (thisYear / 100) * 100 + yy;
-        if (year > thisYear + 50) {
-            year -= 100;
+        LocalDateTime today = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+        int year = (today.getYear() / 100) * 100 + yy;
+        Instant date = at(year, month, day, rest, 11);
+        if (date != null && date.isAfter(today.plusYears(50).toInstant(ZoneOffset.UTC))) {
+            return at(year - 100, month, day, rest, 11);
         }
-        return at(year, month, day, rest, 11);
+        return date;
     }
 
     /** Reads {@code HH:MM:SS} at {@code timeAt} and builds the instant; second 60 (a leap second) is 59. */

@@ -106,7 +106,9 @@ public final class DigestFields {
         if (!chosen.isEmpty()) {
             return chosen;
         }
-        boolean defaultRefused = preference(prefs.get(DEFAULT.httpName())) == 0 && prefs.containsKey(DEFAULT.httpName());
+        // Only an integer preference of 0 (or below) refuses; a member that is not a preference at all does not.
+        boolean defaultRefused = prefs.get(DEFAULT.httpName()) instanceof Member.Item item
+                && item.value() instanceof BareItem.Integer i && i.value() <= 0;
         return defaultRefused || !offered.contains(DEFAULT) ? List.of() : List.of(DEFAULT);
     }
 

@@ -21,7 +21,7 @@ public sealed interface BareItem {
     /** A decimal with at most 12 integer and 3 fractional digits, kept as thousandths to stay exact. */
     record Decimal(long thousandths) implements BareItem {
         public Decimal {
-            if (Math.abs(thousandths) > 999_999_999_999_999L) {
+            if (thousandths > 999_999_999_999_999L || thousandths < -999_999_999_999_999L) {
                 throw new IllegalArgumentException("decimal out of range");
             }
         }
@@ -40,9 +40,23 @@ public sealed interface BareItem {
         }
     }
 
+    /** A token: an ALPHA or {@code *}, then tchar, {@code :} or {@code /} (RFC 9651 section 3.3.4). */
     record Token(java.lang.String value) implements BareItem {
         public Token {
             Objects.requireNonNull(value);
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("an empty token");
+            }
+            char first = value.charAt(0);
+            if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '*')) {
+                throw new IllegalArgumentException("a token starts with a letter or '*'");
+            }
+            for (int i = 1; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (!(StructuredFields.isTchar(c) || c == ':' || c == '/')) {
+                    throw new IllegalArgumentException("not a token character at " + i);
+                }
+            }
         }
     }
 
@@ -78,8 +92,13 @@ public sealed interface BareItem {
         public static final Boolean FALSE = new Boolean(false);
     }
 
-    /** A date, in seconds since the epoch (RFC 9651 section 3.3.7). */
+    /** A date, in seconds since the epoch (RFC 9651 section 3.3.7), in the range of an integer. */
     record Date(long epochSeconds) implements BareItem {
+        public Date {
+            if (epochSeconds > Integer.MAX || epochSeconds < -Integer.MAX) {
+                throw new IllegalArgumentException("date out of range: " + epochSeconds);
+            }
+        }
     }
 
     /** A display string: Unicode text, percent-encoded on the wire (RFC 9651 section 3.3.8). */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -451,7 +452,7 @@ public final class StructuredFields {
             if (frac == 0) {
                 out.append('0');
             } else {
-                String digits = String.format("%03d", frac);
+                String digits = String.format(Locale.ROOT, "%03d", frac);
                 out.append(digits.replaceAll("0+$", ""));
             }
         } else if (value instanceof BareItem.String s) {

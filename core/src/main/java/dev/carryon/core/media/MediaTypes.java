@@ -46,8 +46,14 @@ public final class MediaTypes {
                     continue;
                 }
                 String[] words = line.split("\\s+");
-                for (int i = 1; i < words.length; i++) {
-                    map.put(words[i].toLowerCase(Locale.ROOT), words[0]);
+                // A type may carry parameters ("text/html; charset=utf-8"): words up to the last ';' belong to it.
+                String type = words[0];
+                int i = 1;
+                while (type.endsWith(";") && i < words.length) {
+                    type = type + " " + words[i++];
+                }
+                for (; i < words.length; i++) {
+                    map.put(words[i].toLowerCase(Locale.ROOT), type);
                 }
             }
         } catch (IOException e) {

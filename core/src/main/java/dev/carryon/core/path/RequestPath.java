@@ -138,8 +138,9 @@ public final class RequestPath {
             bytes.put((byte) b);
         }
         bytes.flip();
+        String segment;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            segment = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes)
@@ -147,6 +148,13 @@ public final class RequestPath {
         } catch (CharacterCodingException e) {
             throw new BadPathException("the path is not valid UTF-8 after percent-decoding");
         }
+        // The C1 controls (U+0080 to U+009F) are only visible after decoding: %C2%85 is U+0085.
+        for (int i = 0; i < segment.length(); i++) {
+            if (Character.isISOControl(segment.charAt(i))) {
+                throw new BadPathException("control characters (such as NUL) are not allowed in a path");
+            }
+        }
+        return segment;
     }
 
     /** Printable ASCII with nothing to decode or refuse: the common case, taken as it is. */

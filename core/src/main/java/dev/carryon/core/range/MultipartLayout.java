@@ -25,6 +25,7 @@ public final class MultipartLayout {
     private final byte[] trailer;
     private final long contentLength;
 
+    /** @throws ArithmeticException if the body would be longer than {@link Long#MAX_VALUE} bytes */
     public MultipartLayout(String boundary, String contentType, long completeLength, List<ByteRange> ranges) {
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("a multipart body needs parts");
@@ -35,11 +36,11 @@ public final class MultipartLayout {
         for (ByteRange r : ranges) {
             byte[] header = partHeader(boundary, contentType, completeLength, r, built.isEmpty());
             built.add(new Part(header, r));
-            total += header.length + r.length();
+            total = Math.addExact(Math.addExact(total, header.length), r.length());
         }
         this.parts = List.copyOf(built);
         this.trailer = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.contentLength = total + trailer.length;
+        this.contentLength = Math.addExact(total, trailer.length);
     }
 
     public String contentType() {

@@ -44,8 +44,14 @@ public final class RangeSelector {
         if (parts.size() > policy.maxParts()) {
             return new RangeSelection.Whole(RangeSelection.WholeReason.ABUSE_GUARD);
         }
-        MultipartLayout layout = new MultipartLayout(b, contentType, length, parts);
-        if (layout.contentLength() > length + policy.slackBytes()) {
+        MultipartLayout layout;
+        try {
+            layout = new MultipartLayout(b, contentType, length, parts);
+        } catch (ArithmeticException longerThanALong) {
+            return new RangeSelection.Whole(RangeSelection.WholeReason.ABUSE_GUARD);
+        }
+        // contentLength - length cannot overflow (both are non-negative); length + slack can.
+        if (layout.contentLength() - length > policy.slackBytes()) {
             return new RangeSelection.Whole(RangeSelection.WholeReason.ABUSE_GUARD);
         }
         return new RangeSelection.Multipart(layout);
