@@ -21,12 +21,18 @@ final class Body implements AutoCloseable {
         this.position = position;
     }
 
+    /** A body with nothing to give, at {@code position}: every byte is already held. */
+    static Body empty(long position) {
+        return new Body(null, position);
+    }
+
     Fetcher.Response response() {
         return response;
     }
 
+    /** The call, or null for an empty body. */
     Call call() {
-        return response.call();
+        return response == null ? null : response.call();
     }
 
     long position() {
@@ -40,7 +46,7 @@ final class Body implements AutoCloseable {
             pending = null;
             return p;
         }
-        return response.call().read();
+        return response == null ? null : response.call().read();
     }
 
     void advance(long n) {
@@ -87,6 +93,8 @@ final class Body implements AutoCloseable {
             pending.release();
             pending = null;
         }
-        response.call().close();
+        if (response != null) {
+            response.call().close();
+        }
     }
 }

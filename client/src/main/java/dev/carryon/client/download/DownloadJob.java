@@ -77,6 +77,8 @@ final class DownloadJob {
     private int running;
     private String protocol = "HTTP/1.1";
     private boolean dirty;
+    private boolean completeBefore;
+    private boolean discovering;
 
     DownloadJob(HttpClient client, DownloadOptions options, DownloadListener listener, RateLimiter limiter, URI url,
                 Destination destination) {
@@ -121,7 +123,7 @@ final class DownloadJob {
         Body first = null;
         if (version == null) {
             first = firstContact();
-            if (first == null) {
+            if (completeBefore) {
                 return alreadyComplete(part.target());
             }
         }
@@ -251,31 +253,34 @@ final class DownloadJob {
             long start = adopted ? Math.max(0, held.size() - options.overlap()) : 0;
             Body body = null;
             try {
-                Fetcher.Response r = fetcher.get(List.of(new String[] {"Range", "bytes=" + start + "-"},
-                        new String[] {"Want-Repr-Digest", "sha-256=5, sha-512=3"}));
+                Fetcher.Response r = fetcher.get(fields("Range", "bytes=" + start + "-",
+                        "Want-Repr-Digest", "sha-256=5, sha-512=3"));
                 body = new Body(r, start);
                 Verdict v = ResponseJudge.judge(new ByteRange(start, Long.MAX_VALUE - 1), null, false, r.head(),
                         Instant.now());
                 if (v instanceof Verdict.Body b) {
                     version = b.version();
-                    protocol = r.call().channel().parent() != null ? "HTTP/2" : "HTTP/1.1";
+                    protocol = r.call().protocol();
                     if (part == null) {
-                        Optional<DownloadListener.Finished> done = prepare(nameFor(r.head()));
-                        if (done.isPresent()) {
+                        RemoteVersion learnt = version;
+                        version = null;
+                        if (prepare(nameFor(r.head())).isPresent()) {
+                            body.close();
+                            completeBefore = true;
+                            return null;
+                        }
+                        if (version != null) {
+                            // The server's name led to an earlier run's control file: resume that with If-Range.
                             body.close();
                             return null;
                         }
-                        if (!held.isEmpty()) {
-                            // A name from the server led to a part file of an earlier run: ask again from there.
-                            body.close();
-                            if (version != null && !adopted) {
-                                return null == version ? null : resumeBody();
-                            }
-                            version = null;
+                        version = learnt;
+                        if (adopted) {
+                            body.close(); // a part file without control: ask again with an overlap to compare
                             continue;
                         }
                     }
-                    takeDigests(r.head(), b);
+                    digests.take(r.head(), r.head().status() == 200);
                     if (r.head().status() == 200) {
                         if (!held.isEmpty()) {
                             listener.notice(url, "the server sent the whole file: starting over from zero");
@@ -297,7 +302,7 @@ final class DownloadJob {
                         adopted = false;
                         if (version.length() == end) {
                             body.close();
-                            return finishedBody();
+                            return Body.empty(end);
                         }
                     }
                     return body;
@@ -306,10 +311,11 @@ final class DownloadJob {
                 if (v instanceof Verdict.Unsatisfiable u) {
                     if (u.length() == 0 && !adopted) {
                         version = new RemoteVersion(0, null, null, false, true);
-                        if (part == null) {
-                            prepare(nameFor(r.head()));
+                        if (part == null && prepare(nameFor(r.head())).isPresent()) {
+                            completeBefore = true;
+                            return null;
                         }
-                        return finishedBody();
+                        return Body.empty(0);
                     }
                     if (adopted) {
                         listener.notice(url, "the file on the server is shorter than " + part.part().getFileName()
@@ -341,14 +347,13 @@ final class DownloadJob {
         }
     }
 
-    /** A body that has nothing more to give: used when every byte is already held. */
-    private Body finishedBody() {
-        return null == version ? null : new Body(null, version.length()) {
-        };
-    }
-
-    private Body resumeBody() {
-        return null;
+    /** Header fields from name, value pairs. */
+    private static List<String[]> fields(String... nameValue) {
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i + 1 < nameValue.length; i += 2) {
+            out.add(new String[] {nameValue[i], nameValue[i + 1]});
+        }
+        return out;
     }
 
     private Path nameFor(ResponseHead head) {
@@ -413,13 +418,24 @@ final class DownloadJob {
         }
     }
 
+    /** Waits for a change of the plan (a release, a restart, the end); called holding this object's lock. */
+    private void waitQuietly() {
+        try {
+            wait(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
     private synchronized long fetchedNow() {
         return fetched;
     }
 
     private synchronized DownloadListener.Progress progress(long speed) {
-        int connections = segmented ? planner.active().size() : running;
-        return new DownloadListener.Progress(url, held.size(), version.length(), speed, connections);
+        int connections = segmented && planner != null ? planner.active().size() : running;
+        return new DownloadListener.Progress(url, held.size(), version == null ? -1 : version.length(), speed,
+                connections);
     }
 
     private void work(Body first) {
@@ -468,10 +484,19 @@ final class DownloadJob {
         }
         while (true) {
             if (body == null) {
+                segment = null;
                 synchronized (this) {
                     while (true) {
-                        if (fatal != null || planner.complete()) {
+                        if (fatal != null || (version != null && planner.complete())) {
                             return;
+                        }
+                        if (version == null) {
+                            if (!discovering) {
+                                discovering = true;
+                                break;
+                            }
+                            waitQuietly();
+                            continue;
                         }
                         if (!segmented) {
                             return; // the version changed to one that needs a single stream
@@ -485,13 +510,29 @@ final class DownloadJob {
                         if (planner.active().isEmpty()) {
                             return;
                         }
-                        try {
-                            wait(500);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
+                        waitQuietly();
                     }
+                }
+                if (segment == null) {
+                    body = rediscover();
+                    if (body == null) {
+                        continue;
+                    }
+                    boolean single;
+                    synchronized (this) {
+                        gen = generation;
+                        single = !segmented;
+                        segment = single ? null : planner.claimFrom(0).orElse(null);
+                    }
+                    if (single) {
+                        singleWork(body);
+                        return;
+                    }
+                    if (segment == null) {
+                        body.close();
+                        body = null;
+                    }
+                    continue;
                 }
                 body = request(segment, gen);
                 if (body == null) {
@@ -503,9 +544,15 @@ final class DownloadJob {
                 }
                 if (body.position() == 0 && segment.start() != 0) {
                     // The server sent the whole file: this body now starts the new generation.
+                    boolean single;
                     synchronized (this) {
                         gen = generation;
-                        segment = planner.claimFrom(0).orElse(null);
+                        single = !segmented;
+                        segment = single ? null : planner.claimFrom(0).orElse(null);
+                    }
+                    if (single) {
+                        singleWork(body);
+                        return;
                     }
                     if (segment == null) {
                         body.close();
@@ -563,8 +610,7 @@ final class DownloadJob {
         String ifRange = expected.ifRange().orElseThrow();
         Fetcher.Response r;
         try {
-            r = fetcher.get(List.of(new String[] {"Range", "bytes=" + asked.first() + "-" + asked.last()},
-                    new String[] {"If-Range", ifRange}));
+            r = fetcher.get(fields("Range", "bytes=" + asked.first() + "-" + asked.last(), "If-Range", ifRange));
         } catch (DownloadException e) {
             throw e;
         } catch (IOException e) {
@@ -680,8 +726,7 @@ final class DownloadJob {
                 long rate = windowBytes * 1_000_000_000L / (now - windowStart);
                 if (options.lowestSpeed() > 0 && rate < options.lowestSpeed()) {
                     throw new Call.StalledException("the connection ran at " + rate + " bytes/s, below --lowest-speed "
-                            + options.lowestSpeed()) {
-                    };
+                            + options.lowestSpeed());
                 }
                 windowStart = now;
                 windowBytes = 0;
@@ -880,7 +925,7 @@ final class DownloadJob {
                     planner = new SegmentPlanner(Math.max(newVersion.length(), 0), held, options.minSplit());
                 } else {
                     planner.reset();
-                    relearnVersion();
+                    version = null;
                 }
                 notifyAll();
             }
@@ -891,33 +936,51 @@ final class DownloadJob {
         return true;
     }
 
-    /** After a change seen on a 206: ask afresh which version is there now (a plain request from zero). */
-    private void relearnVersion() throws DownloadException {
-        try (Fetcher.Response r = null) {
-            // placeholder never used
-        } catch (Exception ignored) {
-            // unreachable
-        }
-        Body body;
+    /**
+     * After a change seen on a 206 the version is unknown; one worker asks afresh from byte 0, outside every
+     * lock, and its body starts the new generation. Null when another worker is already asking, or on failure.
+     */
+    private Body rediscover() throws DownloadException {
+        Fetcher.Response r;
         try {
-            Fetcher.Response r = fetcher.get(List.of(new String[] {"Range", "bytes=0-0"}));
-            Verdict v = ResponseJudge.judge(new ByteRange(0, 0), null, false, r.head(), Instant.now());
-            r.call().close();
-            if (v instanceof Verdict.Body b) {
-                RemoteVersion fresh = b.version();
-                version = fresh;
-                segmented = fresh.length() > 0 && fresh.acceptsRanges() && fresh.ifRange().isPresent();
-                planner = new SegmentPlanner(Math.max(fresh.length(), 0), held, options.minSplit());
-                return;
-            }
-            body = null;
+            r = fetcher.get(fields("Range", "bytes=0-", "Want-Repr-Digest", "sha-256=5, sha-512=3"));
+        } catch (DownloadException e) {
+            throw e;
         } catch (IOException e) {
-            body = null;
+            synchronized (this) {
+                discovering = false;
+                notifyAll();
+            }
+            failed(describe(e), null, false);
+            return null;
         }
-        if (body == null) {
-            throw new DownloadException(DownloadException.Kind.NETWORK,
-                    "the file on the server changed and its new version could not be learnt; rerun to start over");
+        Verdict v = ResponseJudge.judge(new ByteRange(0, Long.MAX_VALUE - 1), null, false, r.head(), Instant.now());
+        if (v instanceof Verdict.Body b) {
+            digests.take(r.head(), r.head().status() == 200);
+            synchronized (this) {
+                version = b.version();
+                segmented = b.version().length() > 0 && b.version().acceptsRanges() && b.version().ifRange().isPresent();
+                planner = new SegmentPlanner(Math.max(b.version().length(), 0), held, options.minSplit());
+                discovering = false;
+                notifyAll();
+            }
+            return new Body(r, 0);
         }
+        synchronized (this) {
+            discovering = false;
+            notifyAll();
+        }
+        if (v instanceof Verdict.Retry retry) {
+            r.call().close();
+            failed(retry.reason(), retry.retryAfter(), false);
+            return null;
+        }
+        if (v instanceof Verdict.Failure f) {
+            throw refusal(f, r);
+        }
+        r.call().close();
+        failed("the server answered " + r.head().status() + " to a fresh request", null, false);
+        return null;
     }
 
     private void resetHeld() throws DownloadException {
@@ -991,10 +1054,6 @@ final class DownloadJob {
                 ? "; free some space and rerun the same command: nothing held is lost"
                 : "";
         return new DownloadException(DownloadException.Kind.LOCAL_IO, what + ": " + why + advice, e);
-    }
-
-    private void takeDigests(ResponseHead head, Verdict.Body b) {
-        digests.take(head, head.status() == 200);
     }
 
     // ---- checkpoints and the end ----

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Call implements AutoCloseable {
 
-    /** No bytes of the response arrived within the stall timeout. */
-    public static final class StalledException extends IOException {
-        StalledException(String message) {
+    /** No bytes of the response arrived in time (or too few: see the downloader's lowest speed). */
+    public static class StalledException extends IOException {
+        public StalledException(String message) {
             super(message);
         }
     }
@@ -64,6 +64,11 @@ public final class Call implements AutoCloseable {
 
     Channel channel() {
         return channel;
+    }
+
+    /** {@code HTTP/2} when the request went as a stream of an h2 connection, else {@code HTTP/1.1}. */
+    public String protocol() {
+        return channel.parent() != null ? "HTTP/2" : "HTTP/1.1";
     }
 
     /** Whether the request went over a pooled connection (which the server may have closed meanwhile). */

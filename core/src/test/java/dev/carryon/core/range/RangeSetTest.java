@@ -1,13 +1,9 @@
 package dev.carryon.core.range;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import dev.carryon.core.Props;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,38 +71,39 @@ class RangeSetTest {
     }
 
     /** The set behaves exactly like a bit set of its positions under any sequence of adds and removes. */
-    @Property(tries = 500)
-    void agreesWithABitSet(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 200) Integer> starts,
-                           @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 60) Integer> lengths,
-                           @ForAll @Size(max = 40) List<Boolean> removes) {
-        RangeSet set = new RangeSet();
-        BitSet bits = new BitSet();
-        int n = Math.min(starts.size(), Math.min(lengths.size(), removes.size()));
-        for (int i = 0; i < n; i++) {
-            int a = starts.get(i);
-            int b = a + lengths.get(i);
-            if (removes.get(i)) {
-                set.remove(a, b);
-                bits.clear(a, b);
-            } else {
-                set.add(a, b);
-                bits.set(a, b);
+    @Test
+    void agreesWithABitSet() {
+        record Op(int start, int length, boolean remove) {
+        }
+        Props.forAll(500, g -> g.listOf(0, 40, () -> new Op(g.intIn(0, 200), g.intIn(0, 60), g.bool())), ops -> {
+            RangeSet set = new RangeSet();
+            BitSet bits = new BitSet();
+            for (Op op : ops) {
+                int a = op.start();
+                int b = a + op.length();
+                if (op.remove()) {
+                    set.remove(a, b);
+                    bits.clear(a, b);
+                } else {
+                    set.add(a, b);
+                    bits.set(a, b);
+                }
+                assertThat(set.size()).isEqualTo(bits.cardinality());
             }
-            assertThat(set.size()).isEqualTo(bits.cardinality());
-        }
-        BitSet fromSet = new BitSet();
-        long previousEnd = -1;
-        for (long[] iv : set.intervals()) {
-            assertThat(iv[0]).as("intervals are disjoint and not adjacent").isGreaterThan(previousEnd);
-            fromSet.set((int) iv[0], (int) iv[1]);
-            previousEnd = iv[1];
-        }
-        assertThat(fromSet).isEqualTo(bits);
-        assertThat(RangeSet.parse(set.format())).isEqualTo(set);
-        long held = 0;
-        for (long[] g : set.gaps(300)) {
-            held += g[1] - g[0];
-        }
-        assertThat(held).isEqualTo(300 - bits.get(0, 300).cardinality());
+            BitSet fromSet = new BitSet();
+            long previousEnd = -1;
+            for (long[] iv : set.intervals()) {
+                assertThat(iv[0]).as("intervals are disjoint and not adjacent").isGreaterThan(previousEnd);
+                fromSet.set((int) iv[0], (int) iv[1]);
+                previousEnd = iv[1];
+            }
+            assertThat(fromSet).isEqualTo(bits);
+            assertThat(RangeSet.parse(set.format())).isEqualTo(set);
+            long missing = 0;
+            for (long[] gap : set.gaps(300)) {
+                missing += gap[1] - gap[0];
+            }
+            assertThat(missing).isEqualTo(300 - bits.get(0, 300).cardinality());
+        });
     }
 }
