@@ -74,13 +74,15 @@ public final class ServedRoot {
         }
         try {
             Path target = candidate;
+            // Where the name really leads: also when links are followed, a link must not reach the state.
+            Path real = candidate.toRealPath();
             if (!followSymlinks) {
-                target = candidate.toRealPath();
+                target = real;
                 if (!target.startsWith(realRoot)) {
                     return new Forbidden("a symbolic link leads outside the served directory");
                 }
             }
-            if (target.startsWith(realStateDir)) {
+            if (real.startsWith(realStateDir)) {
                 return NOT_FOUND;
             }
             return new Found(target, Files.readAttributes(target, BasicFileAttributes.class));
@@ -109,12 +111,12 @@ public final class ServedRoot {
         if (normal.startsWith(stateDir) || normal.startsWith(realStateDir)) {
             return false;
         }
-        if (followSymlinks || !Files.isSymbolicLink(entry)) {
-            return true;
+        if (!followSymlinks && !Files.isSymbolicLink(entry)) {
+            return true; // the listed directory is a real path then, so the checks above saw the real one
         }
         try {
             Path real = entry.toRealPath();
-            return real.startsWith(realRoot) && !real.startsWith(realStateDir);
+            return (followSymlinks || real.startsWith(realRoot)) && !real.startsWith(realStateDir);
         } catch (IOException e) {
             return false;
         }
