@@ -150,7 +150,7 @@ final class FileResponder {
         if (server.digests() != null) {
             Optional<Map<DigestAlgorithm, byte[]>> digests = server.digests().lookup(file.path(), file.version());
             digests.ifPresent(d -> {
-                List<DigestAlgorithm> chosen = DigestFields.choose(ex.request().headers().get(WANT_REPR_DIGEST),
+                List<DigestAlgorithm> chosen = DigestFields.choose(joined(ex.request().headers(), WANT_REPR_DIGEST),
                         List.copyOf(d.keySet()));
                 if (!chosen.isEmpty()) {
                     Map<DigestAlgorithm, byte[]> send = new LinkedHashMap<>();
