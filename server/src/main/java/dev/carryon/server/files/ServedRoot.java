@@ -80,23 +80,27 @@ public final class ServedRoot {
         }
         try {
             if (followSymlinks) {
+                // Links may lead anywhere but into the state directory.
+                if (candidate.toRealPath().startsWith(realStateDir)) {
+                    return NOT_FOUND;
+                }
                 return new Found(candidate, Files.readAttributes(candidate, BasicFileAttributes.class));
             }
             // The common case costs one lstat: the name itself is no link, and its directory is known to lie
-            // inside the root (checked at most once a second per directory).
+            // inside the root and outside the state directory (checked at most once a second per directory).
             BasicFileAttributes own = Files.readAttributes(candidate, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             if (!own.isSymbolicLink() && (candidate.equals(root) || directoryIsInside(candidate.getParent()))) {
                 return new Found(candidate, own);
             }
-            Path target = candidate.toRealPath();
-            if (!target.startsWith(realRoot)) {
+            Path real = candidate.toRealPath();
+            if (!real.startsWith(realRoot)) {
                 return new Forbidden("a symbolic link leads outside the served directory");
             }
-            if (target.startsWith(realStateDir)) {
+            if (real.startsWith(realStateDir)) {
                 return NOT_FOUND;
             }
-            return new Found(target, Files.readAttributes(target, BasicFileAttributes.class));
+            return new Found(real, Files.readAttributes(real, BasicFileAttributes.class));
         } catch (NoSuchFileException | NotDirectoryException e) {
             return NOT_FOUND;
         } catch (AccessDeniedException e) {
@@ -138,12 +142,12 @@ public final class ServedRoot {
         if (normal.startsWith(stateDir) || normal.startsWith(realStateDir)) {
             return false;
         }
-        if (followSymlinks || !Files.isSymbolicLink(entry)) {
-            return true;
+        if (!followSymlinks && !Files.isSymbolicLink(entry)) {
+            return true; // the listed directory is a real path then, so the checks above saw the real one
         }
         try {
             Path real = entry.toRealPath();
-            return real.startsWith(realRoot) && !real.startsWith(realStateDir);
+            return (followSymlinks || real.startsWith(realRoot)) && !real.startsWith(realStateDir);
         } catch (IOException e) {
             return false;
         }

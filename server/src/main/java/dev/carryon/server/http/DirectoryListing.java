@@ -44,11 +44,13 @@ final class DirectoryListing {
     void answer(Exchange ex, RequestPath.Parsed path, ServedRoot.Found dir) {
         ServerContext server = ex.server();
         if (!path.isRoot() && !path.trailingSlash()) {
-            // Relative links in the listing resolve against the directory only with the slash.
-            String raw = path.rawPath();
+            // Relative links in the listing resolve against the directory only with the slash. The location is
+            // built from the decoded segments: the raw path could begin "//" (another host, to a browser) or be
+            // "/-", whose "/-/" is the server's own routes.
+            String location = location(path);
             String query = ex.request().uri().contains("?") ? ex.request().uri().substring(ex.request().uri().indexOf('?')) : "";
-            FullHttpResponse r = Responses.error(HttpResponseStatus.MOVED_PERMANENTLY, "a directory: see " + raw + "/");
-            r.headers().set(HttpHeaderNames.LOCATION, raw + "/" + query);
+            FullHttpResponse r = Responses.error(HttpResponseStatus.MOVED_PERMANENTLY, "a directory: see " + location);
+            r.headers().set(HttpHeaderNames.LOCATION, location + query);
             ex.send(r);
             return;
         }
@@ -70,6 +72,16 @@ final class DirectoryListing {
         r.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         ex.send(r);
+    }
+
+    /** The directory's path with a trailing slash, each segment percent-encoded, a root "-" as "%2D". */
+    static String location(RequestPath.Parsed path) {
+        StringBuilder b = new StringBuilder();
+        for (String segment : path.segments()) {
+            boolean first = b.length() == 0;
+            b.append('/').append(first && segment.equals("-") ? "%2D" : RequestPath.encodeSegment(segment));
+        }
+        return b.append('/').toString();
     }
 
     static List<Entry> read(ServedRoot root, Path dir, Instant now) throws IOException {

@@ -213,12 +213,15 @@ final class FileResponder {
         out.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
         out.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
         out.set(HttpHeaderNames.ETAG, validators.etag().headerValue());
-        out.set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(validators.lastModified()));
+        // RFC 9110 section 8.8.2.1: a modification time in the future is sent as the message's Date.
+        Instant lastModified = validators.lastModified();
+        Instant now = Instant.ofEpochMilli(ex.startMillis());
+        out.set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(lastModified.isAfter(now) ? now : lastModified));
         cacheControl(server, r);
         if (server.digests() != null) {
             Optional<Map<DigestAlgorithm, byte[]>> digests = server.digests().lookup(file.path(), file.version());
             digests.ifPresent(d -> {
-                List<DigestAlgorithm> chosen = DigestFields.choose(ex.request().headers().get(WANT_REPR_DIGEST),
+                List<DigestAlgorithm> chosen = DigestFields.choose(joined(ex.request().headers(), WANT_REPR_DIGEST),
                         List.copyOf(d.keySet()));
                 if (!chosen.isEmpty()) {
                     Map<DigestAlgorithm, byte[]> send = new LinkedHashMap<>();

@@ -195,6 +195,32 @@ public final class RawHttp implements AutoCloseable {
         return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * A request built by {@link #request} on a new connection, its response (headers only for HEAD), and the
+     * connection closed by the client.
+     */
+    public static Response once(int port, String method, String target, String... headers) {
+        try (RawHttp http = new RawHttp("127.0.0.1", port)) {
+            http.request(method, target, headers);
+            return method.equals("HEAD") ? http.readHead() : http.read();
+        }
+    }
+
+    /** The header lines of a response as "name: value" (name lower-cased), without the ones named. */
+    public static List<String> headerLines(Response r, String... except) {
+        List<String> out = new ArrayList<>();
+        outer:
+        for (String[] h : r.headerList()) {
+            for (String e : except) {
+                if (h[0].equalsIgnoreCase(e)) {
+                    continue outer;
+                }
+            }
+            out.add(h[0].toLowerCase(Locale.ROOT) + ": " + h[1]);
+        }
+        return out;
+    }
+
     /** One request on a new connection; the response; the connection closed. */
     public static Response exchange(int port, String request) {
         try (RawHttp http = new RawHttp("127.0.0.1", port)) {
