@@ -126,21 +126,21 @@ class MethodsAndListingTest {
 
     @Test
     void contentTypeByExtension() {
-        assertThat(get("/f.txt").header("Content-Type")).isEqualTo("text/plain;charset=utf-8");
-        assertThat(get("/UPPER.TXT").header("Content-Type")).isEqualTo("text/plain;charset=utf-8");
-        assertThat(get("/page.html").header("Content-Type")).isEqualTo("text/html;charset=utf-8");
+        assertThat(get("/f.txt").header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(get("/UPPER.TXT").header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(get("/page.html").header("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(get("/f.bin").header("Content-Type")).isEqualTo("application/octet-stream");
         assertThat(get("/noext").header("Content-Type")).isEqualTo("application/octet-stream");
         assertThat(get("/x.unknownext").header("Content-Type")).isEqualTo("application/octet-stream");
         assertThat(RawHttp.once(server.port(), "HEAD", "/f.txt").header("Content-Type"))
-                .isEqualTo("text/plain;charset=utf-8");
+                .isEqualTo("text/plain; charset=utf-8");
         // each part of a multipart answer carries the file's type
         RawHttp.Response multi = get("/long.txt", "Range: bytes=0-0,1500-1500");
         assertThat(multi.status()).isEqualTo(206);
         assertThat(multi.header("Content-Type")).startsWith("multipart/byteranges; boundary=");
         assertThat(Multipart.parse(multi.header("Content-Type"), multi.body()))
                 .extracting(p -> p.headers().get("content-type"))
-                .containsExactly("text/plain;charset=utf-8", "text/plain;charset=utf-8");
+                .containsExactly("text/plain; charset=utf-8", "text/plain; charset=utf-8");
     }
 
     // ---- directories
