@@ -236,7 +236,6 @@ final class DownloadJob {
         } catch (IOException e) {
             size = -1;
         }
-        listener.notice(url, target + " is already complete; nothing to fetch");
         DownloadListener.Finished f = new DownloadListener.Finished(url, target, size, 0, elapsed(), Map.of(), true);
         listener.finished(f);
         return f;

@@ -48,7 +48,7 @@ public final class Call implements AutoCloseable {
     private final Duration stallTimeout;
     private final boolean reused;
     private final Finisher finisher;
-    private volatile boolean paused;
+    private boolean paused; // touched only on the event loop
     private ResponseHead head;
     private boolean keepAlive;
     private boolean ended;
@@ -113,6 +113,13 @@ public final class Call implements AutoCloseable {
         }
     }
 
+    private void resumeIfPaused() {
+        if (paused && queued.get() < PAUSE_AT) {
+            paused = false;
+            channel.read();
+        }
+    }
+
     // ---- the caller's side ----
 
     /** The response head; waits up to the response timeout. */
@@ -142,9 +149,9 @@ public final class Call implements AutoCloseable {
             return null;
         }
         if (e instanceof ByteBuf buf) {
-            if (queued.decrementAndGet() <= RESUME_AT && paused) {
-                paused = false;
-                channel.eventLoop().execute(channel::read);
+            if (queued.decrementAndGet() == RESUME_AT) {
+                // Decided on the event loop, where 'paused' is set: no pause can slip past unseen.
+                channel.eventLoop().execute(this::resumeIfPaused);
             }
             return buf;
         }

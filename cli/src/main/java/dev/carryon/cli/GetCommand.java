@@ -1,0 +1,286 @@
+package dev.carryon.cli;
+
+import dev.carryon.client.download.Checksum;
+import dev.carryon.client.download.Destination;
+import dev.carryon.client.download.DownloadException;
+import dev.carryon.client.download.DownloadListener;
+import dev.carryon.client.download.DownloadOptions;
+import dev.carryon.client.download.Downloader;
+import dev.carryon.client.http.ClientConfig;
+import dev.carryon.client.http.ProxySpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** {@code carryon get URL...}. */
+@Command(name = "get",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Download files, resuming after any break or crash, over several connections, never splicing two",
+            "versions of a file, and verifying Repr-Digest, Digest, Content-MD5 and --checksum before the file",
+            "gets its name. Rerunning the same command resumes; on a finished file it fetches nothing.",
+            "Bytes go to NAME.part; NAME.carryon records what is held; NAME appears when complete and verified."
+        })
+final class GetCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "URL", arity = "0..*", description = "What to download (http or https).")
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Save to FILE (one URL only).")
+    Path output;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR",
+            description = "Save into DIR, named by Content-Disposition or the URL (default: the current directory).")
+    Path dir;
+
+    @Option(names = {"-i", "--input-file"}, paramLabel = "FILE",
+            description = "Read URLs from FILE, one a line ('#' starts a comment; '-' reads standard input).")
+    String inputFile;
+
+    @Option(names = {"-j", "--jobs"}, defaultValue = "1", paramLabel = "N",
+            description = "Download N files at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = {"-x", "--connections"}, defaultValue = "4", paramLabel = "N",
+            description = "Connections per file (HTTP/2: streams); no cap of 16, but see --per-host (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--per-host", defaultValue = "16", paramLabel = "N",
+            description = "Most connections to one host at once, across all files (default: ${DEFAULT-VALUE}).")
+    int perHost;
+
+    @Option(names = "--checksum", paramLabel = "ALGO=HEX",
+            description = "The digest the file must have: sha-256, sha-512, sha-1 or md5, e.g. sha-256=9f86d0...")
+    String checksum;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", converter = SizeConverter.class,
+            description = "Bytes per second for everything together, e.g. 500K or 20M (default: no limit).")
+    Long limitRate;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "An extra request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER:PASSWORD",
+            description = "Basic authentication, sent only to the URL's own host.")
+    String user;
+
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "http://[user:pass@]host:port or socks5://host:port (default: http_proxy, https_proxy, all_proxy, no_proxy).")
+    String proxy;
+
+    @Option(names = "--no-proxy", description = "Ignore proxies, also those named in the environment.")
+    boolean noProxy;
+
+    @Option(names = {"-k", "--insecure"}, description = "Accept any TLS certificate and host name.")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "PEM", description = "Trust the certificates in this PEM file instead of the system's.")
+    Path cacert;
+
+    @Option(names = "--no-http2", description = "Do not offer HTTP/2.")
+    boolean noHttp2;
+
+    @Option(names = "--retries", defaultValue = "10", paramLabel = "N",
+            description = "Failures in a row without progress before giving up; progress resets the count (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "For connecting, and for a response to begin (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--stall-timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Replace a connection that delivers nothing for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--lowest-speed", paramLabel = "RATE", converter = SizeConverter.class,
+            description = "Replace a connection slower than this over 20 s, e.g. 10K (default: off).")
+    Long lowestSpeed;
+
+    @Option(names = "--overwrite", description = "Start afresh and replace an existing file of the same name.")
+    boolean overwrite;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress (errors still go to standard error).")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print events as JSON lines on standard output, and no human progress.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<URI> targets = targets();
+        if (output != null && targets.size() != 1) {
+            throw new CliException(ExitCode.USAGE, "-o names one file; with several URLs use -d DIR");
+        }
+        if (output != null && dir != null) {
+            throw new CliException(ExitCode.USAGE, "use -o FILE or -d DIR, not both");
+        }
+        if (connections < 1 || jobs < 1 || perHost < 1) {
+            throw new CliException(ExitCode.USAGE, "-x, -j and --per-host must be at least 1");
+        }
+        DownloadOptions.Builder options = DownloadOptions.builder()
+                .connections(connections)
+                .retries(retries)
+                .overwrite(overwrite)
+                .limitRate(limitRate == null ? 0 : limitRate)
+                .lowestSpeed(lowestSpeed == null ? 0 : lowestSpeed)
+                .userPassword(user);
+        try {
+            if (checksum != null) {
+                options.checksum(Checksum.parse(checksum));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new CliException(ExitCode.USAGE, "a header is 'Name: value', not '" + h + "'");
+            }
+            options.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+        }
+        ClientConfig.Builder client = ClientConfig.builder()
+                .connectTimeout(timeout)
+                .responseTimeout(timeout)
+                .stallTimeout(stallTimeout)
+                .perHostConnections(perHost)
+                .insecure(insecure)
+                .caCertificates(cacert)
+                .noProxy(noProxy)
+                .http2(!noHttp2)
+                .userAgent("carryon/" + version());
+        try {
+            if (proxy != null) {
+                client.proxy(ProxySpec.parse(proxy));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+
+        Map<String, Integer> codes = new HashMap<>();
+        for (DownloadException.Kind k : DownloadException.Kind.values()) {
+            codes.put(k.name(), exitCode(k).code);
+        }
+        DownloadListener listener = json ? new JsonEvents(System.out, codes)
+                : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
+        Path directory = dir != null ? dir : Path.of(".");
+
+        Map<DownloadException.Kind, Integer> failures = new EnumMap<>(DownloadException.Kind.class);
+        ExitCode first = ExitCode.OK;
+        try (Downloader downloader = Downloader.builder().client(client.build()).options(options.build())
+                .listener(listener).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, targets.size()), r -> {
+                Thread t = new Thread(r, "carryon-job");
+                t.setDaemon(true);
+                return t;
+            });
+            List<Future<?>> running = new ArrayList<>();
+            List<DownloadException> errors = new ArrayList<>();
+            for (URI url : targets) {
+                Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
+                running.add(pool.submit(() -> {
+                    try {
+                        downloader.download(url, d);
+                    } catch (DownloadException e) {
+                        synchronized (errors) {
+                            errors.add(e);
+                        }
+                        if (!json) {
+                            System.err.println("carryon: " + url + ": " + e.getMessage());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new CliException(ExitCode.INTERNAL, "a download failed unexpectedly: " + e, e);
+                }
+            }
+            pool.shutdown();
+            for (DownloadException e : errors) {
+                failures.merge(e.kind(), 1, Integer::sum);
+                if (first == ExitCode.OK) {
+                    first = exitCode(e.kind());
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        }
+        if (targets.size() > 1 && !failures.isEmpty() && !json) {
+            System.err.println("carryon: " + (targets.size() - failures.values().stream().mapToInt(i -> i).sum())
+                    + " of " + targets.size() + " downloads succeeded");
+        }
+        return first.code;
+    }
+
+    private List<URI> targets() {
+        List<String> all = new ArrayList<>(urls);
+        if (inputFile != null) {
+            try {
+                List<String> lines = inputFile.equals("-")
+                        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
+                        : Files.readAllLines(Path.of(inputFile), StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    String l = line.strip();
+                    if (!l.isEmpty() && !l.startsWith("#")) {
+                        all.add(l);
+                    }
+                }
+            } catch (IOException e) {
+                throw new CliException(ExitCode.LOCAL_IO, "cannot read the URL list " + inputFile + ": " + e.getMessage());
+            }
+        }
+        if (all.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "no URL given; try 'carryon get --help'");
+        }
+        List<URI> out = new ArrayList<>();
+        for (String u : all) {
+            try {
+                URI uri = new URI(u);
+                if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                        || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
+                    throw new URISyntaxException(u, "not an http or https URL with a host");
+                }
+                out.add(uri);
+            } catch (URISyntaxException e) {
+                throw new CliException(ExitCode.USAGE, "'" + u + "' is not a URL carryon can fetch: " + e.getReason());
+            }
+        }
+        return out;
+    }
+
+    static ExitCode exitCode(DownloadException.Kind kind) {
+        return switch (kind) {
+            case USAGE -> ExitCode.USAGE;
+            case NETWORK -> ExitCode.NETWORK;
+            case HTTP -> ExitCode.HTTP;
+            case INTEGRITY -> ExitCode.INTEGRITY;
+            case LOCAL_IO -> ExitCode.LOCAL_IO;
+        };
+    }
+
+    private static String version() {
+        String v = GetCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
