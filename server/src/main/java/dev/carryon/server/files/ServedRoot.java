@@ -73,16 +73,16 @@ public final class ServedRoot {
             return NOT_FOUND;
         }
         try {
-            Path target = candidate;
-            if (!followSymlinks) {
-                target = candidate.toRealPath();
-                if (!target.startsWith(realRoot)) {
-                    return new Forbidden("a symbolic link leads outside the served directory");
-                }
+            // Resolved even when links may be followed: a link (or a link to a directory above it) must not
+            // lead into the state directory either.
+            Path real = candidate.toRealPath();
+            if (!followSymlinks && !real.startsWith(realRoot)) {
+                return new Forbidden("a symbolic link leads outside the served directory");
             }
-            if (target.startsWith(realStateDir)) {
+            if (real.startsWith(realStateDir)) {
                 return NOT_FOUND;
             }
+            Path target = followSymlinks ? candidate : real;
             return new Found(target, Files.readAttributes(target, BasicFileAttributes.class));
         } catch (NoSuchFileException | NotDirectoryException e) {
             return NOT_FOUND;
@@ -109,12 +109,12 @@ public final class ServedRoot {
         if (normal.startsWith(stateDir) || normal.startsWith(realStateDir)) {
             return false;
         }
-        if (followSymlinks || !Files.isSymbolicLink(entry)) {
+        if (!Files.isSymbolicLink(entry)) {
             return true;
         }
         try {
             Path real = entry.toRealPath();
-            return real.startsWith(realRoot) && !real.startsWith(realStateDir);
+            return (followSymlinks || real.startsWith(realRoot)) && !real.startsWith(realStateDir);
         } catch (IOException e) {
             return false;
         }
