@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * response has ended.
  *
  * <ul>
+ *   <li>While the answers queued for the client exceed the write buffer's high-water mark, no more requests
+ *       are read (pipelining back-pressure).</li>
  *   <li>Between requests, a connection may stay silent for the idle timeout; then it is closed.</li>
  *   <li>Once the first byte of a request arrives, its headers must be complete within the header timeout
  *       (slowloris); otherwise 408 and close.</li>
@@ -112,7 +114,21 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     public void handOverToHttp2() {
         state = State.HTTP2;
         lastInbound = System.nanoTime();
+        ctx.channel().config().setAutoRead(true); // HTTP/2 has its own flow control
         arm(idleNanos);
+    }
+
+    /**
+     * Reads no further requests while the answers to earlier ones are not being read: a client that pipelines
+     * requests (small answers: HEAD, 404, 304) and reads nothing would otherwise make the server queue answers
+     * without bound. Reading resumes when the queued answers have drained below the low-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (state != State.HTTP2) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     /** Whether no request is in progress, so that closing the connection cuts nothing. */
