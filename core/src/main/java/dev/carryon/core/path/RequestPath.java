@@ -56,6 +56,13 @@ public final class RequestPath {
         String path = pathOf(target);
         int query = path.indexOf('?');
         if (query >= 0) {
+            // The query is not decoded here, but it is sent back (in a redirect's Location): no raw controls.
+            for (int i = query + 1; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    throw new BadPathException("control characters (such as NUL) are not allowed in a request target");
+                }
+            }
             path = path.substring(0, query);
         }
         if (path.isEmpty() || path.charAt(0) != '/') {
@@ -90,11 +97,13 @@ public final class RequestPath {
         }
         int slash = target.indexOf('/', schemeEnd);
         int query = target.indexOf('?', schemeEnd);
+        int authorityEnd = slash < 0 ? (query < 0 ? target.length() : query)
+                : (query >= 0 && query < slash ? query : slash);
+        if (authorityEnd == schemeEnd) {
+            throw new BadPathException("an absolute-form target needs a host"); // RFC 9110 section 4.2.1
+        }
         if (slash < 0 || (query >= 0 && query < slash)) {
             return "/" + (query >= 0 ? target.substring(query) : "");
-        }
-        if (slash == schemeEnd) {
-            throw new BadPathException("an absolute-form target needs a host");
         }
         return target.substring(slash);
     }

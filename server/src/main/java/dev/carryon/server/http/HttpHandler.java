@@ -112,6 +112,14 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (hasBody(request)) {
             ex.closeAfterResponse();
         }
+        HttpVersion version = request.protocolVersion();
+        if (!http2 && version.majorVersion() != 1) {
+            // The codec takes any HTTP/x.y; only HTTP/1.x is spoken on this connection (HTTP/2 has its own preface).
+            ex.closeAfterResponse();
+            ex.send(Responses.error(HttpResponseStatus.BAD_REQUEST, "HTTP/" + version.majorVersion() + "."
+                    + version.minorVersion() + " is not spoken here; send HTTP/1.1"));
+            return;
+        }
         if (!http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
             ex.closeAfterResponse();

@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
  * response has ended.
  *
  * <ul>
+ *   <li>While the answers queued for the client exceed the write buffer's high-water mark, no more requests
+ *       are read (pipelining back-pressure).</li>
  *   <li>Between requests, a connection may stay silent for the idle timeout; then it is closed.</li>
  *   <li>Once the first byte of a request arrives, its headers must be complete within the header timeout
  *       (slowloris); otherwise 408 and close.</li>
  *   <li>While a response is being sent, a client that reads nothing for the send timeout is dropped
- *       ({@link IdleStateEvent} from the {@code IdleStateHandler} before this one).</li>
+ *       ({@link IdleStateEvent} from the {@code IdleStateHandler} before this one, which samples progress once per
+ *       timeout: the drop comes between one and two timeouts after the client stopped reading).</li>
  * </ul>
  * After an upgrade to HTTP/2 only the idle rule remains, measured on inbound bytes (HTTP/2 clients acknowledge
  * data with WINDOW_UPDATE frames, so an active download is never silent).
@@ -112,7 +115,21 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     public void handOverToHttp2() {
         state = State.HTTP2;
         lastInbound = System.nanoTime();
+        ctx.channel().config().setAutoRead(true); // HTTP/2 has its own flow control
         arm(idleNanos);
+    }
+
+    /**
+     * Reads no further requests while the answers to earlier ones are not being read: a client that pipelines
+     * requests (small answers: HEAD, 404, 304) and reads nothing would otherwise make the server queue answers
+     * without bound. Reading resumes when the queued answers have drained below the low-water mark.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (state != State.HTTP2) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     /** Whether no request is in progress, so that closing the connection cuts nothing. */
@@ -123,7 +140,12 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE && state == State.BUSY) {
-            ctx.close(); // the client stopped reading the response
+            // The first event after a completed write fires even when bytes left meanwhile: the handler only
+            // starts observing the output then (one file region of a slow download can take longer than the send
+            // timeout). A later event means nothing left for a whole period: the client stopped reading.
+            if (!e.isFirst()) {
+                ctx.close();
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

@@ -61,8 +61,44 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Over a socket the caller connected (small buffers, TLS); a read timeout of 15 s unless one is set. */
+    public RawHttp(Socket connected) {
+        try {
+            socket = connected;
+            if (socket.getSoTimeout() == 0) {
+                socket.setSoTimeout(15_000);
+            }
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A connection whose receive buffer is set before connecting, so that the TCP window stays that small. */
+    public static RawHttp withReceiveBuffer(String host, int port, int bytes) {
+        Socket s = new Socket();
+        try {
+            s.setReceiveBufferSize(bytes);
+            s.connect(new java.net.InetSocketAddress(host, port), 5_000);
+            return new RawHttp(s);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Socket socket() {
         return socket;
+    }
+
+    /** The raw input: after {@link #readHead()}, the body of that response, for reading at the test's own pace. */
+    public InputStream input() {
+        return in;
     }
 
     /** Sends text as ISO-8859-1 bytes, exactly as given (write your own CRLFs). */
