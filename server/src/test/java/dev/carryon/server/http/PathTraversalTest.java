@@ -40,7 +40,6 @@ class PathTraversalTest {
     static Path secret;
 
     @BeforeAll
-    @BeforeAll
     static void start() throws IOException {
         if (server != null) {
             return;
@@ -51,7 +50,6 @@ class PathTraversalTest {
         assertThat(server.root().resolve(".carryon/carryon.db")).exists();
     }
 
-    @AfterAll
     @AfterAll
     static void stop() {
         if (server != null) {
