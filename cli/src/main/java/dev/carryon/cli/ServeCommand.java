@@ -94,9 +94,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Event loop threads (default: one per processor).")
     int ioThreads;
 
+    @Option(names = "--sendfile", defaultValue = "auto", paramLabel = "WHEN",
+            description = "auto (files unmodified for a minute; files still being written are copied), always or"
+                    + " never. Sendfile cannot notice a file rewritten in place once its bytes are queued: use never"
+                    + " where files are overwritten in place (default: ${DEFAULT-VALUE}).")
+    String sendfile;
+
     @Option(names = "--transport", defaultValue = "auto", paramLabel = "KIND",
             description = "auto (native epoll where available), epoll or nio (default: ${DEFAULT-VALUE}).")
     String transport;
+
+    private static ServerConfig.Sendfile sendfileMode(String value) {
+        try {
+            return ServerConfig.Sendfile.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sendfile is auto, always or never, not '" + value + "'");
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -122,12 +136,14 @@ final class ServeCommand implements Callable<Integer> {
                     .shutdownTimeout(shutdownTimeout)
                     .ioThreads(ioThreads)
                     .transport(transport)
+                    .sendfile(sendfileMode(sendfile))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
 
         CountDownLatch stop = new CountDownLatch(1);
+
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), signal -> {
                 if (stop.getCount() == 0) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param accessLog       {@code -} for standard output, {@code off}, or a file to append to
  * @param ioThreads       event loop threads; 0 means one per processor
  * @param transport       {@code auto} (native epoll where available), {@code epoll} or {@code nio}
+ * @param sendfile        when plain HTTP/1.1 bodies go by sendfile(2) rather than by copying
  */
 public record ServerConfig(
         Path root,
@@ -38,7 +39,8 @@ public record ServerConfig(
         String accessLog,
         boolean digests,
         int ioThreads,
-        String transport) {
+        String transport,
+        Sendfile sendfile) {
 
     public ServerConfig {
         Objects.requireNonNull(root, "root");
@@ -53,6 +55,21 @@ public record ServerConfig(
         if (!transport.equals("auto") && !transport.equals("epoll") && !transport.equals("nio")) {
             throw new IllegalArgumentException("transport is auto, epoll or nio, not " + transport);
         }
+    }
+
+    /**
+     * When file bytes may leave by sendfile(2). Sendfile hands the kernel references to the page cache, so a
+     * file rewritten in place (same inode, no truncation) after the server's last check can still reach the
+     * client with new bytes; copying reads, checks, then sends, and cannot.
+     */
+    public enum Sendfile {
+        /** For files at rest (unmodified for {@link #AT_REST}); files still being written are copied. */
+        AUTO,
+        ALWAYS,
+        NEVER;
+
+        /** How long a file must have been left alone before AUTO trusts it to stay so during a response. */
+        public static final Duration AT_REST = Duration.ofMinutes(1);
     }
 
     public boolean tls() {
@@ -86,6 +103,7 @@ public record ServerConfig(
         b.digests = digests;
         b.ioThreads = ioThreads;
         b.transport = transport;
+        b.sendfile = sendfile;
         return b;
     }
 
@@ -112,6 +130,7 @@ public record ServerConfig(
         private boolean digests = true;
         private int ioThreads;
         private String transport = "auto";
+        private Sendfile sendfile = Sendfile.AUTO;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root);
@@ -137,12 +156,14 @@ public record ServerConfig(
         public Builder digests(boolean v) { digests = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder transport(String v) { transport = v; return this; }
+        public Builder sendfile(Sendfile v) { sendfile = v; return this; }
 
         public ServerConfig build() {
             Path state = stateDir != null ? stateDir : root.resolve(".carryon");
             return new ServerConfig(root, state, host, port, followSymlinks, serveHidden, listDirectories,
                     cacheControl, tlsCert, tlsKey, http2, idleTimeout, headerTimeout, sendTimeout, shutdownTimeout,
-                    maxRequestLineLength, maxHeaderSize, rangePolicy, accessLog, digests, ioThreads, transport);
+                    maxRequestLineLength, maxHeaderSize, rangePolicy, accessLog, digests, ioThreads, transport,
+                    sendfile);
         }
     }
 }

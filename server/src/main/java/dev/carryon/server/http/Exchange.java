@@ -2,8 +2,10 @@ package dev.carryon.server.http;
 
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.transport.ConnectionGuard;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
@@ -16,11 +18,14 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response: it stamps the common headers, writes, and when the last byte has left (or the
@@ -30,6 +35,7 @@ import java.net.SocketAddress;
 final class Exchange {
 
     private static final AsciiString SERVER = AsciiString.cached("carryon");
+    private static final long LINGER_SECONDS = 2;
 
     private final ChannelHandlerContext ctx;
     private final ServerContext server;
@@ -39,6 +45,7 @@ final class Exchange {
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private boolean keepAlive;
+    private boolean linger;
 
     Exchange(ChannelHandlerContext ctx, ServerContext server, HttpRequest request, ConnectionGuard guard,
              boolean http2) {
@@ -74,6 +81,7 @@ final class Exchange {
     void closeAfterResponse() {
         if (!http2) {
             keepAlive = false;
+            linger = true;
         }
     }
 
@@ -155,9 +163,39 @@ final class Exchange {
         if (guard != null) {
             guard.requestFinished();
         }
-        if (cut || (!http2 && (!keepAlive || server.shuttingDown()))) {
+        if (cut) {
             ctx.close();
+        } else if (!http2 && (!keepAlive || server.shuttingDown())) {
+            if (linger) {
+                lingeringClose();
+            } else {
+                ctx.close();
+            }
         }
+    }
+
+    /**
+     * Closes a connection whose client may still be sending what was refused (a body, oversized headers).
+     * Closing at once would answer those bytes with a reset, which can destroy the response before the client
+     * reads it. So: half-close, read and discard for a moment, then close.
+     */
+    private void lingeringClose() {
+        Channel ch = ctx.channel();
+        if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ctx.close();
+            return;
+        }
+        ch.pipeline().addFirst("linger", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+        ch.config().setAutoRead(true);
+        duplex.shutdownOutput();
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, LINGER_SECONDS, TimeUnit.SECONDS);
     }
 
     private String remote() {

@@ -11,6 +11,7 @@ import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.response.Representation;
 import dev.carryon.core.response.RepresentationRequest;
 import dev.carryon.core.response.ResponsePlan;
+import dev.carryon.server.ServerConfig;
 import dev.carryon.server.files.FileBody;
 import dev.carryon.server.files.FileChangedException;
 import dev.carryon.server.files.OpenFile;
@@ -54,10 +55,11 @@ final class FileResponder {
     /** Bodies up to this size are copied in one write rather than sent with sendfile and a verified tail. */
     static final int INLINE_LIMIT = 32 << 10;
 
-    private final FileBody.Mode bodyMode;
+    /** What the connection allows: ZERO_COPY on plain HTTP/1.1, COPY where TLS or HTTP/2 framing must touch bytes. */
+    private final FileBody.Mode connectionMode;
 
-    FileResponder(FileBody.Mode bodyMode) {
-        this.bodyMode = bodyMode;
+    FileResponder(FileBody.Mode connectionMode) {
+        this.connectionMode = connectionMode;
     }
 
     void answer(Exchange ex, ServedRoot.Found found) {
@@ -141,6 +143,7 @@ final class FileResponder {
             return;
         }
 
+        FileBody.Mode bodyMode = mode(server, version, now);
         OpenFile file = OpenFile.open(path, version);
         try {
             HttpResponse head;
@@ -163,6 +166,19 @@ final class FileResponder {
         } finally {
             file.release();
         }
+    }
+
+    /** Sendfile where the connection allows it and the configuration trusts this file to stay still. */
+    private FileBody.Mode mode(ServerContext server, OpenFile.FileVersion version, Instant now) {
+        if (connectionMode == FileBody.Mode.COPY) {
+            return FileBody.Mode.COPY;
+        }
+        return switch (server.config().sendfile()) {
+            case ALWAYS -> FileBody.Mode.ZERO_COPY;
+            case NEVER -> FileBody.Mode.COPY;
+            case AUTO -> version.modifiedInstant().plus(ServerConfig.Sendfile.AT_REST).isBefore(now)
+                    ? FileBody.Mode.ZERO_COPY : FileBody.Mode.COPY;
+        };
     }
 
     /** Small bodies are read, confirmed and sent in one write; large ones are confirmed, then streamed. */
