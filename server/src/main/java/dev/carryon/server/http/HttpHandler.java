@@ -95,7 +95,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
+        if (String.valueOf(cause.getMessage()).contains("maxPipelineDepth")) {
+            // A client that pipelines more requests than the codec queues without reading any answer.
+            log.debug("closing {}: too many pipelined requests", ctx.channel().remoteAddress());
+        } else if (!(cause instanceof IOException)) {
             log.warn("closing a connection after an unexpected error", cause);
         }
         ctx.close();
