@@ -7,8 +7,8 @@ import dev.carryon.client.download.DownloadListener;
 import dev.carryon.client.download.DownloadOptions;
 import dev.carryon.client.download.Downloader;
 import dev.carryon.client.http.ClientConfig;
-import dev.carryon.client.http.ProxySpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,6 +59,9 @@ final class GetCommand implements Callable<Integer> {
             description = "Download N files at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
     @Option(names = {"-x", "--connections"}, defaultValue = "4", paramLabel = "N",
             description = "Connections per file (HTTP/2: streams); no cap of 16, but see --per-host (default: ${DEFAULT-VALUE}).")
     int connections;
@@ -75,36 +78,9 @@ final class GetCommand implements Callable<Integer> {
             description = "Bytes per second for everything together, e.g. 500K or 20M (default: no limit).")
     Long limitRate;
 
-    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "An extra request header (repeatable).")
-    List<String> headers = new ArrayList<>();
-
-    @Option(names = {"-u", "--user"}, paramLabel = "USER:PASSWORD",
-            description = "Basic authentication, sent only to the URL's own host.")
-    String user;
-
-    @Option(names = "--proxy", paramLabel = "URL",
-            description = "http://[user:pass@]host:port or socks5://host:port (default: http_proxy, https_proxy, all_proxy, no_proxy).")
-    String proxy;
-
-    @Option(names = "--no-proxy", description = "Ignore proxies, also those named in the environment.")
-    boolean noProxy;
-
-    @Option(names = {"-k", "--insecure"}, description = "Accept any TLS certificate and host name.")
-    boolean insecure;
-
-    @Option(names = "--cacert", paramLabel = "PEM", description = "Trust the certificates in this PEM file instead of the system's.")
-    Path cacert;
-
-    @Option(names = "--no-http2", description = "Do not offer HTTP/2.")
-    boolean noHttp2;
-
     @Option(names = "--retries", defaultValue = "10", paramLabel = "N",
             description = "Failures in a row without progress before giving up; progress resets the count (default: ${DEFAULT-VALUE}).")
     int retries;
-
-    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "For connecting, and for a response to begin (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
 
     @Option(names = "--stall-timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Replace a connection that delivers nothing for this long (default: ${DEFAULT-VALUE}).")
@@ -140,8 +116,8 @@ final class GetCommand implements Callable<Integer> {
                 .retries(retries)
                 .overwrite(overwrite)
                 .limitRate(limitRate == null ? 0 : limitRate)
-                .lowestSpeed(lowestSpeed == null ? 0 : lowestSpeed)
-                .userPassword(user);
+                .lowestSpeed(lowestSpeed == null ? 0 : lowestSpeed);
+        connection.apply(options);
         try {
             if (checksum != null) {
                 options.checksum(Checksum.parse(checksum));
@@ -149,30 +125,9 @@ final class GetCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
-        for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new CliException(ExitCode.USAGE, "a header is 'Name: value', not '" + h + "'");
-            }
-            options.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
-        }
-        ClientConfig.Builder client = ClientConfig.builder()
-                .connectTimeout(timeout)
-                .responseTimeout(timeout)
+        ClientConfig.Builder client = connection.client()
                 .stallTimeout(stallTimeout)
-                .perHostConnections(perHost)
-                .insecure(insecure)
-                .caCertificates(cacert)
-                .noProxy(noProxy)
-                .http2(!noHttp2)
-                .userAgent("carryon/" + version());
-        try {
-            if (proxy != null) {
-                client.proxy(ProxySpec.parse(proxy));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
-        }
+                .perHostConnections(perHost);
 
         Map<String, Integer> codes = new HashMap<>();
         for (DownloadException.Kind k : DownloadException.Kind.values()) {
@@ -279,8 +234,4 @@ final class GetCommand implements Callable<Integer> {
         };
     }
 
-    private static String version() {
-        String v = GetCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
 }

@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Resumable transfer of large files over HTTP.",
-        subcommands = {ServeCommand.class, GetCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, GetCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Main {
 
@@ -51,6 +51,12 @@ public final class Main {
             return ExitCode.USAGE.code;
         });
         return cli;
+    }
+
+    /** The version number from the jar's manifest, or "dev" when run from classes. */
+    static String versionNumber() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */
