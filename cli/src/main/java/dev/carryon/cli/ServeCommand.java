@@ -3,6 +3,7 @@ package dev.carryon.cli;
 import dev.carryon.core.range.RangePolicy;
 import dev.carryon.server.CarryonServer;
 import dev.carryon.server.ServerConfig;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -153,6 +154,10 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
 
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Sampling buffers for leaks costs each request a stack trace now and then; the tests keep it on.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         CarryonServer server;
         try {
             server = CarryonServer.start(config);
