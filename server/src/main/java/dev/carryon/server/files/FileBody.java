@@ -117,6 +117,10 @@ public final class FileBody implements ChunkedInput<Object> {
         }
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
     @Override
     public boolean isEndOfInput() {
         return lastSent;
