@@ -9,6 +9,8 @@ import dev.carryon.server.store.StateStore;
 import dev.carryon.server.transport.ConnectionTracker;
 import dev.carryon.server.transport.ServerInitializer;
 import dev.carryon.server.transport.Transport;
+import dev.carryon.server.upload.UploadEndpoint;
+import dev.carryon.server.upload.UploadService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -87,6 +89,7 @@ public final class CarryonServer implements AutoCloseable {
         StateStore store = StateStore.open(config.stateDir());
         DigestService digests = null;
         AccessLog accessLog = null;
+        UploadService uploads = null;
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
@@ -95,7 +98,10 @@ public final class CarryonServer implements AutoCloseable {
             ServedRoot root = new ServedRoot(config.root(), config.stateDir(), config.followSymlinks(),
                     config.serveHidden());
             SslContext ssl = config.tls() ? ssl(config) : null;
-            ServerContext context = new ServerContext(config, root, digests, metrics, accessLog);
+            uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
+                    root.root(), digests, metrics);
+            ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,
+                    uploads == null ? null : new UploadEndpoint(uploads));
             ConnectionTracker tracker = new ConnectionTracker(metrics);
             Transport transport = Transport.choose(config.transport());
             boss = transport.newGroup(1, "carryon-accept");
@@ -126,6 +132,9 @@ public final class CarryonServer implements AutoCloseable {
             }
             if (boss != null) {
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
+            if (uploads != null) {
+                uploads.close();
             }
             if (digests != null) {
                 digests.close();
@@ -174,6 +183,11 @@ public final class CarryonServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return context.metrics();
+    }
+
+    /** The upload engine, or null when uploads are off. */
+    public UploadService uploads() {
+        return context.uploads() == null ? null : context.uploads().service();
     }
 
     public ServerConfig config() {
@@ -225,6 +239,9 @@ public final class CarryonServer implements AutoCloseable {
         tracker.connections().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (context.uploads() != null) {
+            context.uploads().service().close();
+        }
         if (context.digests() != null) {
             context.digests().close();
         }

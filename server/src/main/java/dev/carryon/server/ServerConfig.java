@@ -1,6 +1,7 @@
 package dev.carryon.server;
 
 import dev.carryon.core.range.RangePolicy;
+import dev.carryon.server.upload.UploadSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param ioThreads       event loop threads; 0 means one per processor
  * @param transport       {@code auto} (native epoll where available), {@code epoll} or {@code nio}
  * @param sendfile        when plain HTTP/1.1 bodies go by sendfile(2) rather than by copying
+ * @param uploads         the upload endpoint's settings, or null for no uploads
  */
 public record ServerConfig(
         Path root,
@@ -40,7 +42,8 @@ public record ServerConfig(
         boolean digests,
         int ioThreads,
         String transport,
-        Sendfile sendfile) {
+        Sendfile sendfile,
+        UploadSettings uploads) {
 
     public ServerConfig {
         Objects.requireNonNull(root, "root");
@@ -104,6 +107,7 @@ public record ServerConfig(
         b.ioThreads = ioThreads;
         b.transport = transport;
         b.sendfile = sendfile;
+        b.uploads = uploads;
         return b;
     }
 
@@ -131,6 +135,7 @@ public record ServerConfig(
         private int ioThreads;
         private String transport = "auto";
         private Sendfile sendfile = Sendfile.AUTO;
+        private UploadSettings uploads = UploadSettings.DEFAULT;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root);
@@ -157,13 +162,15 @@ public record ServerConfig(
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder transport(String v) { transport = v; return this; }
         public Builder sendfile(Sendfile v) { sendfile = v; return this; }
+        /** Upload settings; null turns uploads off. */
+        public Builder uploads(UploadSettings v) { uploads = v; return this; }
 
         public ServerConfig build() {
             Path state = stateDir != null ? stateDir : root.resolve(".carryon");
             return new ServerConfig(root, state, host, port, followSymlinks, serveHidden, listDirectories,
                     cacheControl, tlsCert, tlsKey, http2, idleTimeout, headerTimeout, sendTimeout, shutdownTimeout,
                     maxRequestLineLength, maxHeaderSize, rangePolicy, accessLog, digests, ioThreads, transport,
-                    sendfile);
+                    sendfile, uploads);
         }
     }
 }

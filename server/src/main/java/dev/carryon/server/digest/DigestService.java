@@ -39,8 +39,13 @@ public final class DigestService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DigestService.class);
     private static final int MAX_QUEUED = 10_000;
 
-    /** The digests of one version of one file. */
-    public record FileDigests(long size, long mtimeNanos, long identity, Map<DigestAlgorithm, byte[]> values) {
+    /**
+     * The digests of one version of one file.
+     *
+     * @param contentEtag the file came in as an upload, so its ETag is its content hash
+     */
+    public record FileDigests(long size, long mtimeNanos, long identity, Map<DigestAlgorithm, byte[]> values,
+                              boolean contentEtag) {
 
         boolean isOf(FileVersion v) {
             return size == v.size() && mtimeNanos == nanos(v) && identity == v.identity();
@@ -69,12 +74,12 @@ public final class DigestService implements AutoCloseable {
      * The digests of this version of the file if known. Otherwise empty, and the file is queued for hashing.
      * Called on I/O threads: a memory lookup, and on a miss one indexed read of the database.
      */
-    public Optional<Map<DigestAlgorithm, byte[]>> lookup(Path path, FileVersion version) {
+    public Optional<FileDigests> lookup(Path path, FileVersion version) {
         String key = path.toString();
         FileDigests known = memory.getIfPresent(key);
         if (known != null && known.isOf(version)) {
             metrics.digestLookup(ServerMetrics.DigestLookup.MEMORY);
-            return Optional.of(known.values());
+            return Optional.of(known);
         }
         if (!queued.contains(key)) {
             Optional<StoredDigests> stored = store.find(key);
@@ -83,7 +88,7 @@ public final class DigestService implements AutoCloseable {
                 if (d.isOf(version)) {
                     memory.put(key, d);
                     metrics.digestLookup(ServerMetrics.DigestLookup.STORED);
-                    return Optional.of(d.values());
+                    return Optional.of(d);
                 }
             }
             enqueue(path, key, version);
@@ -133,21 +138,32 @@ public final class DigestService implements AutoCloseable {
             Map<DigestAlgorithm, byte[]> values = new EnumMap<>(DigestAlgorithm.class);
             values.put(DigestAlgorithm.SHA_256, sha256.digest());
             values.put(DigestAlgorithm.SHA_512, sha512.digest());
-            FileDigests d = new FileDigests(expected.size(), nanos(expected), expected.identity(), Map.copyOf(values));
-            store.put(key, new StoredDigests(d.size(), d.mtimeNanos(), d.identity(),
-                    values.get(DigestAlgorithm.SHA_256), values.get(DigestAlgorithm.SHA_512)));
-            memory.put(key, d);
+            record(path, expected, values.get(DigestAlgorithm.SHA_256), values.get(DigestAlgorithm.SHA_512), false);
             metrics.digestComputed(read);
         } catch (IOException e) {
             log.debug("cannot hash {}: {}", path, e.getMessage());
         }
     }
 
+    /**
+     * Records digests known without reading the file (an upload hashed its bytes as they arrived); with
+     * {@code contentEtag}, the file's ETag becomes its content hash.
+     */
+    public void record(Path path, FileVersion version, byte[] sha256, byte[] sha512, boolean contentEtag) {
+        String key = path.toString();
+        store.put(key, new StoredDigests(version.size(), nanos(version), version.identity(), sha256, sha512,
+                contentEtag));
+        memory.put(key, fromStored(new StoredDigests(version.size(), nanos(version), version.identity(), sha256,
+                sha512, contentEtag)));
+    }
+
     private static FileDigests fromStored(StoredDigests s) {
         Map<DigestAlgorithm, byte[]> values = new EnumMap<>(DigestAlgorithm.class);
         values.put(DigestAlgorithm.SHA_256, s.sha256());
-        values.put(DigestAlgorithm.SHA_512, s.sha512());
-        return new FileDigests(s.size(), s.mtimeNanos(), s.identity(), Map.copyOf(values));
+        if (s.sha512() != null && s.sha512().length > 0) {
+            values.put(DigestAlgorithm.SHA_512, s.sha512());
+        }
+        return new FileDigests(s.size(), s.mtimeNanos(), s.identity(), Map.copyOf(values), s.contentEtag());
     }
 
     static long nanos(FileVersion v) {

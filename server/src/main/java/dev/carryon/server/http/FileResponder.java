@@ -1,6 +1,8 @@
 package dev.carryon.server.http;
 
 import dev.carryon.core.conditional.ConditionalHeaders;
+import dev.carryon.core.conditional.ContentEntityTag;
+import dev.carryon.core.conditional.EntityTag;
 import dev.carryon.core.conditional.FileEntityTag;
 import dev.carryon.core.conditional.HttpDate;
 import dev.carryon.core.conditional.Validators;
@@ -12,6 +14,7 @@ import dev.carryon.core.response.Representation;
 import dev.carryon.core.response.RepresentationRequest;
 import dev.carryon.core.response.ResponsePlan;
 import dev.carryon.server.ServerConfig;
+import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.files.FileBody;
 import dev.carryon.server.files.FileChangedException;
 import dev.carryon.server.files.OpenFile;
@@ -108,9 +111,12 @@ final class FileResponder {
         ServerContext server = ex.server();
         HttpRequest request = ex.request();
         Instant now = Instant.ofEpochMilli(ex.startMillis());
-        Validators validators = new Validators(
-                FileEntityTag.of(version.size(), version.modifiedInstant(), version.identity(), now),
-                version.modifiedInstant());
+        Optional<DigestService.FileDigests> digests = server.digests() == null ? Optional.empty()
+                : server.digests().lookup(path, version);
+        EntityTag etag = digests.filter(DigestService.FileDigests::contentEtag)
+                .map(d -> ContentEntityTag.of(d.values().get(DigestAlgorithm.SHA_256)))
+                .orElseGet(() -> FileEntityTag.of(version.size(), version.modifiedInstant(), version.identity(), now));
+        Validators validators = new Validators(etag, version.modifiedInstant());
         String type = MediaTypes.forFileName(path.getFileName().toString());
         Representation rep = new Representation(version.size(), type, validators);
         HttpHeaders h = request.headers();
@@ -149,15 +155,15 @@ final class FileResponder {
             HttpResponse head;
             FileBody body;
             if (plan instanceof ResponsePlan.Partial partial) {
-                head = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
+                head = head(ex, digests, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
                 head.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.range().contentRange(version.size()));
                 body = FileBody.range(file, bodyMode, partial.range());
             } else if (plan instanceof ResponsePlan.Multipart multi) {
-                head = head(ex, file, HttpResponseStatus.PARTIAL_CONTENT, validators,
+                head = head(ex, digests, HttpResponseStatus.PARTIAL_CONTENT, validators,
                         multi.layout().contentType(), multi.layout().contentLength());
                 body = FileBody.multipart(file, bodyMode, multi.layout());
             } else {
-                head = head(ex, file, HttpResponseStatus.OK, validators, type, version.size());
+                head = head(ex, digests, HttpResponseStatus.OK, validators, type, version.size());
                 body = ex.head() || version.size() == 0
                         ? FileBody.empty(file, bodyMode)
                         : FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1));
@@ -220,8 +226,9 @@ final class FileResponder {
     }
 
     /** The header fields of a 200 or 206 (and of HEAD). */
-    private static HttpResponse head(Exchange ex, OpenFile file, HttpResponseStatus status, Validators validators,
-                                     String contentType, long contentLength) {
+    private static HttpResponse head(Exchange ex, Optional<DigestService.FileDigests> digests,
+                                     HttpResponseStatus status, Validators validators, String contentType,
+                                     long contentLength) {
         ServerContext server = ex.server();
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         HttpHeaders out = r.headers();
@@ -229,23 +236,20 @@ final class FileResponder {
         out.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
         out.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
         out.set(HttpHeaderNames.ETAG, validators.etag().headerValue());
-        // RFC 9110 section 8.8.2.1: a modification time in the future is sent as the message's Date.
+        // RFC 9110 8.8.2.1: a modification time in the future is sent as the time of the response.
         Instant lastModified = validators.lastModified();
-        Instant now = Instant.ofEpochMilli(ex.startMillis());
-        out.set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(lastModified.isAfter(now) ? now : lastModified));
+        Instant date = Instant.ofEpochMilli(ex.startMillis());
+        out.set(HttpHeaderNames.LAST_MODIFIED, HttpDate.format(lastModified.isAfter(date) ? date : lastModified));
         cacheControl(server, r);
-        if (server.digests() != null) {
-            Optional<Map<DigestAlgorithm, byte[]>> digests = server.digests().lookup(file.path(), file.version());
-            digests.ifPresent(d -> {
-                List<DigestAlgorithm> chosen = DigestFields.choose(joined(ex.request().headers(), WANT_REPR_DIGEST),
-                        List.copyOf(d.keySet()));
-                if (!chosen.isEmpty()) {
-                    Map<DigestAlgorithm, byte[]> send = new LinkedHashMap<>();
-                    chosen.forEach(a -> send.put(a, d.get(a)));
-                    out.set(REPR_DIGEST, DigestFields.format(send));
-                }
-            });
-        }
+        digests.ifPresent(d -> {
+            List<DigestAlgorithm> chosen = DigestFields.choose(joined(ex.request().headers(), WANT_REPR_DIGEST),
+                    List.copyOf(d.values().keySet()));
+            if (!chosen.isEmpty()) {
+                Map<DigestAlgorithm, byte[]> send = new LinkedHashMap<>();
+                chosen.forEach(a -> send.put(a, d.values().get(a)));
+                out.set(REPR_DIGEST, DigestFields.format(send));
+            }
+        });
         return r;
     }
 

@@ -3,6 +3,7 @@ package dev.carryon.server.http;
 import dev.carryon.core.path.RequestPath;
 import dev.carryon.server.files.FileBody;
 import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.transport.ConnectionGuard;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,12 +11,14 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
@@ -42,7 +45,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final FileResponder files;
     private final DirectoryListing listings;
     private final ReservedRoutes reserved;
+    private final UploadResponder uploads;
     private ConnectionGuard guard;
+    private BodyPipe body;
 
     public HttpHandler(ServerContext server, FileBody.Mode bodyMode, boolean http2) {
         this.server = server;
@@ -50,6 +55,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         this.files = new FileResponder(bodyMode);
         this.listings = new DirectoryListing();
         this.reserved = new ReservedRoutes();
+        this.uploads = server.uploads() == null ? null : new UploadResponder(server.uploads());
     }
 
     @Override
@@ -61,6 +67,7 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
+                body = null;
                 if (guard != null) {
                     guard.requestStarted();
                 }
@@ -74,9 +81,26 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
                             "the server failed to answer; its log says why"));
                 }
             }
+            if (msg instanceof HttpContent content && body != null) {
+                BodyPipe pipe = body;
+                if (content instanceof LastHttpContent) {
+                    body = null;
+                }
+                msg = null;
+                pipe.content(content); // the pipe owns it now
+            }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (body != null) {
+            body.interrupted();
+            body = null;
+        }
+        super.channelInactive(ctx);
     }
 
     @Override
@@ -110,6 +134,10 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (decoded.isFailure()) {
             ex.closeAfterResponse();
             ex.send(decodeError(decoded.cause()));
+            return;
+        }
+        if (uploads != null && uploads.endpoint().matches(request.uri())) {
+            body = uploads.answer(ex);
             return;
         }
         if (hasBody(request)) {

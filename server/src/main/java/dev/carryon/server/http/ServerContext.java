@@ -7,6 +7,7 @@ import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
+import dev.carryon.server.upload.UploadEndpoint;
 
 /** What every request handler of one server shares. */
 public final class ServerContext {
@@ -17,6 +18,7 @@ public final class ServerContext {
     private final DigestService digests;
     private final ServerMetrics metrics;
     private final AccessLog accessLog;
+    private final UploadEndpoint uploads;
     private volatile boolean shuttingDown;
     private volatile DateCache date = new DateCache(-1, "");
 
@@ -28,13 +30,19 @@ public final class ServerContext {
      * @param accessLog null when the access log is off
      */
     public ServerContext(ServerConfig config, ServedRoot root, DigestService digests, ServerMetrics metrics,
-                         AccessLog accessLog) {
+                         AccessLog accessLog, UploadEndpoint uploads) {
         this.config = config;
         this.root = root;
         this.planner = new ResponsePlanner(config.rangePolicy());
         this.digests = digests;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.uploads = uploads;
+    }
+
+    /** The upload endpoint, or null when uploads are off. */
+    public UploadEndpoint uploads() {
+        return uploads;
     }
 
     public ServerConfig config() {

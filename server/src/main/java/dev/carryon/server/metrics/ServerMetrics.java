@@ -49,6 +49,12 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter digestBytes;
     private final Counter accessLogDropped;
     private final Timer requestDuration;
+    private final Counter uploadsCreated;
+    private final Counter uploadsCompleted;
+    private final Counter uploadsExpired;
+    private final Counter uploadBytes;
+    private final Counter uploadChecksumFailures;
+    private final Counter uploadTakeovers;
     private final AtomicInteger openConnections = new AtomicInteger();
 
     public ServerMetrics() {
@@ -74,6 +80,17 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Access log lines dropped because the writer fell behind").register(registry);
         requestDuration = Timer.builder("carryon.request.duration")
                 .description("From the request's headers to the response's last byte").register(registry);
+        uploadsCreated = Counter.builder("carryon.uploads.created").description("Uploads created").register(registry);
+        uploadsCompleted = Counter.builder("carryon.uploads.completed")
+                .description("Uploads completed (and moved into the served directory, unless partial)").register(registry);
+        uploadsExpired = Counter.builder("carryon.uploads.expired")
+                .description("Unfinished uploads removed after their expiry").register(registry);
+        uploadBytes = Counter.builder("carryon.upload.bytes").description("Upload bytes received")
+                .baseUnit("bytes").register(registry);
+        uploadChecksumFailures = Counter.builder("carryon.upload.checksum.failures")
+                .description("Upload chunks discarded because their checksum did not match").register(registry);
+        uploadTakeovers = Counter.builder("carryon.upload.takeovers")
+                .description("Upload requests ended because a newer request for the same upload came").register(registry);
         for (RangeKind k : RangeKind.values()) {
             ranges.put(k, Counter.builder("carryon.range.requests").tag("kind", k.tag)
                     .description("Requests with a Range header, by what was done with it").register(registry));
@@ -112,6 +129,30 @@ public final class ServerMetrics implements AutoCloseable {
     public void digestComputed(long bytes) {
         digestsComputed.increment();
         digestBytes.increment(bytes);
+    }
+
+    public void uploadCreated() {
+        uploadsCreated.increment();
+    }
+
+    public void uploadCompleted() {
+        uploadsCompleted.increment();
+    }
+
+    public void uploadExpired() {
+        uploadsExpired.increment();
+    }
+
+    public void uploadBytes(long n) {
+        uploadBytes.increment(n);
+    }
+
+    public void uploadChecksumFailed() {
+        uploadChecksumFailures.increment();
+    }
+
+    public void uploadTakeover() {
+        uploadTakeovers.increment();
     }
 
     public void responseCut() {

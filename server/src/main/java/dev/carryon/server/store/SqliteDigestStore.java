@@ -28,7 +28,7 @@ final class SqliteDigestStore implements DigestStore {
     public Optional<StoredDigests> find(String path) {
         try {
             PreparedStatement q = connection().prepareStatement(
-                    "SELECT size, mtime_ns, identity, sha256, sha512 FROM file_digests WHERE path = ?");
+                    "SELECT size, mtime_ns, identity, sha256, sha512, content_etag FROM file_digests WHERE path = ?");
             try (q) {
                 q.setString(1, path);
                 try (ResultSet rs = q.executeQuery()) {
@@ -36,7 +36,7 @@ final class SqliteDigestStore implements DigestStore {
                         return Optional.empty();
                     }
                     return Optional.of(new StoredDigests(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                            rs.getBytes(4), rs.getBytes(5)));
+                            rs.getBytes(4), rs.getBytes(5), rs.getInt(6) != 0));
                 }
             }
         } catch (SQLException e) {
@@ -48,15 +48,16 @@ final class SqliteDigestStore implements DigestStore {
     @Override
     public void put(String path, StoredDigests d) {
         try (PreparedStatement u = connection().prepareStatement(
-                "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, identity, sha256, sha512, computed_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, identity, sha256, sha512, computed_at,"
+                        + " content_etag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             u.setString(1, path);
             u.setLong(2, d.size());
             u.setLong(3, d.mtimeNanos());
             u.setLong(4, d.identity());
             u.setBytes(5, d.sha256());
-            u.setBytes(6, d.sha512());
+            u.setBytes(6, d.sha512() == null ? new byte[0] : d.sha512()); // empty: not computed
             u.setLong(7, System.currentTimeMillis());
+            u.setInt(8, d.contentEtag() ? 1 : 0);
             u.executeUpdate();
         } catch (SQLException e) {
             log.warn("recording the digest of {} failed: {}", path, e.getMessage());

@@ -30,21 +30,41 @@ public final class StateStore implements AutoCloseable {
                 sha512      BLOB    NOT NULL,
                 computed_at INTEGER NOT NULL
             )
-            """);
+            """,
+            """
+            CREATE TABLE uploads (
+                id            TEXT    PRIMARY KEY,
+                length        INTEGER NOT NULL,
+                upload_offset INTEGER NOT NULL,
+                metadata      TEXT    NOT NULL,
+                concat        TEXT,
+                owner         TEXT,
+                created_at    INTEGER NOT NULL,
+                expires_at    INTEGER,
+                state         TEXT    NOT NULL,
+                path          TEXT,
+                sha256        BLOB
+            )
+            """,
+            "CREATE INDEX uploads_by_state_expiry ON uploads (state, expires_at)",
+            // Files carryon received itself are named by their content: the same ETag on every node.
+            "ALTER TABLE file_digests ADD COLUMN content_etag INTEGER NOT NULL DEFAULT 0");
 
     private final String url;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final SqliteDigestStore digests;
+    private final SqliteUploadStore uploads;
 
-    private StateStore(String url) {
+    private StateStore(String url, Path stateDir) {
         this.url = url;
         this.digests = new SqliteDigestStore(this);
+        this.uploads = new SqliteUploadStore(this, stateDir.resolve("uploads"));
     }
 
     /** Opens (creating if needed) the database in {@code stateDir} and brings its schema up to date. */
     public static StateStore open(Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
-        StateStore store = new StateStore("jdbc:sqlite:" + stateDir.resolve(FILE_NAME));
+        StateStore store = new StateStore("jdbc:sqlite:" + stateDir.resolve(FILE_NAME), stateDir);
         try (Connection c = store.connect()) {
             store.migrate(c);
         } catch (SQLException e) {
@@ -55,6 +75,10 @@ public final class StateStore implements AutoCloseable {
 
     public DigestStore digests() {
         return digests;
+    }
+
+    public UploadStore uploads() {
+        return uploads;
     }
 
     /** A new connection, closed by {@link #close()} if its user does not close it first. */

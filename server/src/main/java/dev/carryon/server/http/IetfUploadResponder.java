@@ -1,0 +1,295 @@
+package dev.carryon.server.http;
+
+import dev.carryon.core.field.BareItem;
+import dev.carryon.core.field.Member;
+import dev.carryon.core.field.StructuredFieldException;
+import dev.carryon.core.field.StructuredFields;
+import dev.carryon.core.upload.Upload;
+import dev.carryon.core.upload.UploadException;
+import dev.carryon.core.upload.UploadMetadata;
+import dev.carryon.server.upload.BodyPipe;
+import dev.carryon.server.upload.UploadEndpoint;
+import dev.carryon.server.upload.UploadService;
+import dev.carryon.server.upload.UploadSettings;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The IETF resumable-upload draft (draft-ietf-httpbis-resumable-upload) on the upload endpoint, in the interop
+ * versions shipping clients speak. Its fields are structured: {@code Upload-Offset} and {@code Upload-Length} are
+ * integers, {@code Upload-Complete} a boolean, {@code Upload-Limit} a dictionary. The uploads are the same as
+ * tus's; only the wire differs. See docs/upload-protocols.md for what each interop version sends.
+ */
+final class IetfUploadResponder {
+
+    /** Interop versions accepted: 5 (tus-js-client 'ietf-draft-03'), 6 ('ietf-draft-05'), and later drafts'. */
+    static final Set<Integer> VERSIONS = Set.of(5, 6, 7, 8);
+    static final String PARTIAL_UPLOAD = "application/partial-upload";
+    static final String MISMATCH = "https://iana.org/assignments/http-problem-types#mismatching-upload-offset";
+    static final String COMPLETED = "https://iana.org/assignments/http-problem-types#completed-upload";
+
+    private final UploadEndpoint endpoint;
+    private final UploadResponder common;
+    private final UploadService service;
+
+    IetfUploadResponder(UploadEndpoint endpoint, UploadResponder common) {
+        this.endpoint = endpoint;
+        this.common = common;
+        this.service = endpoint.service();
+    }
+
+    BodyPipe answer(Exchange ex, HttpMethod method, String id) {
+        HttpRequest r = ex.request();
+        int version = version(r);
+        String owner = endpoint.requester(r);
+        if (HttpMethod.POST.equals(method) && id == null) {
+            return create(ex, owner, version);
+        }
+        if (id == null) {
+            throw new UploadException(405, method.name() + " is not allowed on the upload collection; POST creates");
+        }
+        if (HttpMethod.HEAD.equals(method)) {
+            common.reply(ex, UploadEndpoint.Protocol.IETF, service.head(id, owner), u -> {
+                HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+                progress(resp.headers(), u, version);
+                resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                limits(service.settings()).forEach(resp.headers()::set);
+                common.sendHead(ex, resp, UploadEndpoint.Protocol.IETF);
+            });
+            return null;
+        }
+        if (HttpMethod.PATCH.equals(method)) {
+            return append(ex, id, owner, version);
+        }
+        if (HttpMethod.DELETE.equals(method)) {
+            common.reply(ex, UploadEndpoint.Protocol.IETF, service.terminate(id, owner), v -> common.sendHead(ex,
+                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT),
+                    UploadEndpoint.Protocol.IETF));
+            return null;
+        }
+        throw new UploadException(405, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
+    }
+
+    /** Creation: the body (if any) is the first part of the representation; Upload-Complete says if it is all. */
+    private BodyPipe create(Exchange ex, String owner, int version) {
+        HttpRequest r = ex.request();
+        boolean complete = complete(r);
+        OptionalLong declared = integer(r, "Upload-Length");
+        long bodyLength = UploadResponder.bodyLength(r);
+        long length = declared.isPresent() ? declared.getAsLong() : complete && bodyLength >= 0 ? bodyLength : -1;
+        if (complete && declared.isPresent() && bodyLength >= 0 && bodyLength != declared.getAsLong()) {
+            throw UploadException.badRequest("Upload-Complete: ?1 with " + bodyLength + " bytes, but Upload-Length "
+                    + declared.getAsLong());
+        }
+        UploadMetadata metadata = UploadMetadata.parse(r.headers().get("Upload-Metadata"));
+        String disposition = r.headers().get("Content-Disposition");
+        if (disposition != null && metadata.text("filename").isEmpty()) {
+            Optional<String> name = dev.carryon.core.download.ContentDisposition.filename(disposition);
+            if (name.isPresent()) {
+                metadata = metadata.with("filename", name.get());
+            }
+        }
+        UploadService.Creation creation = new UploadService.Creation(length, length < 0, metadata,
+                dev.carryon.core.upload.TusFields.Concat.NONE, java.util.List.of(), owner);
+        var created = service.create(creation);
+        if (bodyLength == 0 && !r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            common.reply(ex, UploadEndpoint.Protocol.IETF, created, u -> created(ex, u, version));
+            return null;
+        }
+        var ready = created.thenCompose(u -> service.append(new UploadService.Append(u.id(), owner, 0,
+                OptionalLong.empty(), bodyLength, null,
+                ex.ctx().channel())));
+        UploadResponder.continueIfExpected(ex);
+        return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
+            Upload made = created.getNow(null);
+            if (e != null) {
+                if (made != null && e instanceof UploadException ue && ue.status() != 460) {
+                    created(ex, service.head(made.id(), owner).getNow(made), version);
+                    return;
+                }
+                common.refuse(ex, e, UploadEndpoint.Protocol.IETF);
+                return;
+            }
+            if (complete && !u.lengthKnown()) {
+                // Complete without a declared length: the body was all of it.
+                finishLength(ex, u, owner, version);
+                return;
+            }
+            created(ex, u, version);
+        });
+    }
+
+    /** Declares the length of an upload whose last part just arrived, which completes it. */
+    private void finishLength(Exchange ex, Upload u, String owner, int version) {
+        var ready = service.append(new UploadService.Append(u.id(), owner, u.offset(), OptionalLong.of(u.offset()), 0,
+                null, ex.ctx().channel()));
+        ready.thenCompose(a -> a.end(null)).whenComplete((done, e) -> ex.ctx().executor().execute(() -> {
+            if (e != null) {
+                common.refuse(ex, BodyPipe.unwrap(e), UploadEndpoint.Protocol.IETF);
+            } else {
+                created(ex, done, version);
+            }
+        }));
+    }
+
+    private void created(Exchange ex, Upload u, int version) {
+        boolean done = u.state() == Upload.State.COMPLETE;
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                done ? HttpResponseStatus.OK : HttpResponseStatus.CREATED, Unpooled.EMPTY_BUFFER);
+        resp.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
+        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        progress(resp.headers(), u, version);
+        limits(service.settings()).forEach(resp.headers()::set);
+        common.send(ex, resp, UploadEndpoint.Protocol.IETF);
+    }
+
+    /** Appending: Upload-Offset must match; Upload-Complete: ?1 marks the last part. */
+    private BodyPipe append(Exchange ex, String id, String owner, int version) {
+        HttpRequest r = ex.request();
+        String type = UploadResponder.contentType(r);
+        if (version >= 6 && !type.isEmpty() && !PARTIAL_UPLOAD.equalsIgnoreCase(type)) {
+            throw new UploadException(415, "PATCH needs Content-Type: " + PARTIAL_UPLOAD);
+        }
+        long offset = integer(r, "Upload-Offset")
+                .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
+        boolean complete = complete(r);
+        long bodyLength = UploadResponder.bodyLength(r);
+        OptionalLong declared = integer(r, "Upload-Length");
+        if (declared.isEmpty() && complete && bodyLength >= 0) {
+            declared = OptionalLong.of(offset + bodyLength);
+        }
+        var ready = service.append(new UploadService.Append(id, owner, offset, declared, bodyLength, null,
+                ex.ctx().channel()));
+        UploadResponder.continueIfExpected(ex);
+        boolean completing = complete;
+        return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
+            if (e != null) {
+                common.refuse(ex, e, UploadEndpoint.Protocol.IETF);
+                return;
+            }
+            if (completing && !u.lengthKnown()) {
+                finishLength(ex, u, owner, version);
+                return;
+            }
+            boolean done = u.state() == Upload.State.COMPLETE;
+            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                    done ? HttpResponseStatus.OK : HttpResponseStatus.NO_CONTENT);
+            if (done) {
+                resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            }
+            progress(resp.headers(), u, version);
+            common.sendHead(ex, resp, UploadEndpoint.Protocol.IETF);
+        });
+    }
+
+    /** Upload-Offset, Upload-Complete (or, in interop version 3 and earlier, Upload-Incomplete) and Upload-Length. */
+    static void progress(HttpHeaders h, Upload u, int version) {
+        h.set("Upload-Draft-Interop-Version", version);
+        h.set("Upload-Offset", u.offset());
+        h.set("Upload-Complete", u.state() == Upload.State.COMPLETE ? "?1" : "?0");
+        if (u.lengthKnown()) {
+            h.set("Upload-Length", u.length());
+        }
+    }
+
+    /** Upload-Limit: what the server accepts (a dictionary). */
+    static Map<String, String> limits(UploadSettings settings) {
+        Map<String, Member> d = new LinkedHashMap<>();
+        if (settings.maxSize() > 0) {
+            d.put("max-size", Member.Item.of(new BareItem.Integer(Math.min(settings.maxSize(), BareItem.Integer.MAX))));
+        }
+        if (!settings.expiry().isZero()) {
+            d.put("max-age", Member.Item.of(new BareItem.Integer(settings.expiry().toSeconds())));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!d.isEmpty()) {
+            out.put("Upload-Limit", StructuredFields.serializeDictionary(d));
+        }
+        return out;
+    }
+
+    /** An RFC 9457 problem document; a mismatching offset names both offsets. */
+    static FullHttpResponse problem(HttpResponseStatus status, UploadException e) {
+        StringBuilder json = new StringBuilder("{");
+        if (status.code() == 409 && e.currentOffset() >= 0 && !e.getMessage().contains("already complete")) {
+            json.append("\"type\":\"").append(MISMATCH).append("\",\"title\":\"offset from request does not match"
+                    + " offset of resource\",\"expected-offset\":").append(e.currentOffset()).append(',');
+        } else if (status.code() == 409) {
+            json.append("\"type\":\"").append(COMPLETED).append("\",\"title\":\"upload is already completed\",");
+        }
+        json.append("\"status\":").append(status.code()).append(",\"detail\":\"")
+                .append(e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}");
+        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    private static int version(HttpRequest r) {
+        String v = r.headers().get("Upload-Draft-Interop-Version").strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (VERSIONS.contains(n)) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw UploadException.badRequest("this server speaks Upload-Draft-Interop-Version " + VERSIONS
+                + ", not " + v);
+    }
+
+    private static boolean complete(HttpRequest r) {
+        String v = r.headers().get("Upload-Complete");
+        if (v == null) {
+            String incomplete = r.headers().get("Upload-Incomplete");
+            return incomplete != null && bool("Upload-Incomplete", incomplete) == Boolean.FALSE;
+        }
+        return bool("Upload-Complete", v);
+    }
+
+    private static Boolean bool(String name, String value) {
+        try {
+            Member.Item item = StructuredFields.parseItem(value);
+            if (item.value() instanceof BareItem.Boolean b) {
+                return b.value();
+            }
+        } catch (StructuredFieldException e) {
+            // reported below
+        }
+        throw UploadException.badRequest(name + " must be ?0 or ?1, not '" + value + "'");
+    }
+
+    private static OptionalLong integer(HttpRequest r, String name) {
+        String v = r.headers().get(name);
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            Member.Item item = StructuredFields.parseItem(v);
+            if (item.value() instanceof BareItem.Integer i && i.value() >= 0) {
+                return OptionalLong.of(i.value());
+            }
+        } catch (StructuredFieldException e) {
+            // reported below
+        }
+        throw UploadException.badRequest(name + " must be a non-negative integer, not '" + v + "'");
+    }
+}

@@ -1,0 +1,140 @@
+package dev.carryon.server.upload;
+
+import dev.carryon.core.upload.TusFields;
+import dev.carryon.core.upload.Upload;
+import dev.carryon.core.upload.UploadException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Carries a request body to an {@link UploadService.Appender} that is still being prepared (takeover, checks,
+ * opening the file happen off the event loop). Until it is ready, reading from the connection stops and what
+ * already arrived is held, so memory stays bounded. Every method runs on the request's event loop.
+ */
+public final class BodyPipe {
+
+    private final Channel channel;
+    private final Deque<HttpContent> held = new ArrayDeque<>();
+    private final BiConsumer<Upload, Throwable> done;
+    private UploadService.Appender appender;
+    private Throwable refused;
+    private boolean ended;
+    private boolean finished;
+
+    /**
+     * @param done called once, on the event loop, with the upload after the body (or with why it failed)
+     */
+    public BodyPipe(Channel channel, CompletableFuture<UploadService.Appender> ready,
+                    BiConsumer<Upload, Throwable> done) {
+        this.channel = channel;
+        this.done = done;
+        channel.config().setAutoRead(false);
+        ready.whenComplete((a, e) -> channel.eventLoop().execute(() -> {
+            if (e != null) {
+                refused = unwrap(e);
+                finish(null, refused);
+            } else {
+                appender = a;
+                drain();
+            }
+            channel.config().setAutoRead(true);
+            channel.read();
+        }));
+    }
+
+    /** A piece of the body (the pipe takes ownership). */
+    public void content(HttpContent c) {
+        if (finished && !(c instanceof LastHttpContent)) {
+            ReferenceCountUtil.release(c);
+            return;
+        }
+        if (appender == null) {
+            held.add(c);
+            return;
+        }
+        take(c);
+    }
+
+    /** The connection closed before the body ended: what arrived is kept (unless a checksum must vouch for it). */
+    public void interrupted() {
+        releaseHeld();
+        if (appender != null && !finished) {
+            appender.abort("the connection closed");
+            finished = true;
+        }
+    }
+
+    /** Whether the body has been dealt with and the response can be written (or was). */
+    public boolean finished() {
+        return finished;
+    }
+
+    private void drain() {
+        HttpContent c;
+        while ((c = held.poll()) != null) {
+            take(c);
+        }
+    }
+
+    private void take(HttpContent c) {
+        try {
+            if (finished) {
+                return;
+            }
+            ByteBuf content = c.content();
+            if (content.isReadable() && !appender.write(content)) {
+                finish(null, appender.failure() == null
+                        ? new UploadException(409, "this request was ended by a newer one") : appender.failure());
+                return;
+            }
+            if (c instanceof LastHttpContent last) {
+                ended = true;
+                TusFields.Checksum trailer = TusFields.checksum(last.trailingHeaders().get("Upload-Checksum")).orElse(null);
+                appender.end(trailer).whenComplete((u, e) -> channel.eventLoop().execute(
+                        () -> finish(u, e == null ? null : unwrap(e))));
+            }
+        } catch (UploadException e) {
+            appender.abort("refused: " + e.getMessage());
+            finish(null, e);
+        } finally {
+            ReferenceCountUtil.release(c);
+        }
+    }
+
+    private void finish(Upload u, Throwable e) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releaseHeld();
+        done.accept(u, e);
+    }
+
+    private void releaseHeld() {
+        HttpContent c;
+        while ((c = held.poll()) != null) {
+            ReferenceCountUtil.release(c);
+        }
+    }
+
+    /** Whether the last piece of the body has been seen. */
+    public boolean ended() {
+        return ended;
+    }
+
+    public static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException
+                || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}
