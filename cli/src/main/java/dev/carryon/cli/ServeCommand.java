@@ -3,6 +3,7 @@ package dev.carryon.cli;
 import dev.carryon.core.range.RangePolicy;
 import dev.carryon.server.CarryonServer;
 import dev.carryon.server.ServerConfig;
+import dev.carryon.server.upload.UploadSettings;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +13,8 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -20,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Serve a directory over HTTP: byte ranges, conditional requests, Repr-Digest, HTTP/2.",
+            "Serve a directory over HTTP: byte ranges, conditional requests, Repr-Digest, HTTP/2, and resumable",
+            "uploads (tus 1.0.0 and the IETF resumable-upload draft) on /uploads/.",
             "Prints the URL it listens on, then one access log line per request.",
             "Ctrl-C or SIGTERM stops it gracefully: responses in flight finish within --shutdown-timeout."
         })
@@ -91,6 +95,46 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long responses in flight may take to finish at shutdown (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
 
+    @Option(names = "--no-uploads", description = "Turn the upload endpoint off.")
+    boolean noUploads;
+
+    @Option(names = "--upload-path", defaultValue = "/uploads/", paramLabel = "PATH",
+            description = "Where tus and IETF resumable uploads are taken (default: ${DEFAULT-VALUE}).")
+    String uploadPath;
+
+    @Option(names = "--upload-token", paramLabel = "TOKEN",
+            description = "A Bearer token that may upload (repeatable); an upload belongs to its creator's token."
+                    + " Required when listening beyond loopback, unless --allow-anonymous-uploads.")
+    List<String> uploadTokens = new ArrayList<>();
+
+    @Option(names = "--allow-anonymous-uploads",
+            description = "Take uploads without a token also on a non-loopback address.")
+    boolean allowAnonymousUploads;
+
+    @Option(names = "--max-upload-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "The largest upload accepted, e.g. 50G (default: no limit; free space is always checked).")
+    Long maxUploadSize;
+
+    @Option(names = "--upload-expiry", defaultValue = "24h", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long an unfinished upload lives after its last byte; 0 for ever (default: ${DEFAULT-VALUE}).")
+    Duration uploadExpiry;
+
+    @Option(names = "--upload-overwrite",
+            description = "A completed upload may replace a file of the same name (default: 'name (1).ext').")
+    boolean uploadOverwrite;
+
+    @Option(names = "--max-concurrent-uploads", defaultValue = "64", paramLabel = "N",
+            description = "The most upload requests writing at once; more get 503 (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentUploads;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "An origin whose pages may upload from a browser, or '*' (repeatable; default: none).")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--trust-proxy",
+            description = "Build absolute upload Locations from Forwarded / X-Forwarded-* (only behind your own proxy).")
+    boolean trustProxy;
+
     @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
             description = "Event loop threads (default: one per processor).")
     int ioThreads;
@@ -104,6 +148,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--transport", defaultValue = "auto", paramLabel = "KIND",
             description = "auto (native epoll where available), epoll or nio (default: ${DEFAULT-VALUE}).")
     String transport;
+
+    private UploadSettings uploadSettings() {
+        if (noUploads) {
+            return null;
+        }
+        if (uploadTokens.isEmpty() && !allowAnonymousUploads && !loopback(host)) {
+            throw new IllegalArgumentException("listening on " + host + " lets anyone who can reach it upload:"
+                    + " give --upload-token TOKEN (repeatable), or --allow-anonymous-uploads, or --no-uploads");
+        }
+        String path = uploadPath.startsWith("/") ? uploadPath : "/" + uploadPath;
+        return new UploadSettings(path.endsWith("/") ? path : path + "/", maxUploadSize == null ? 0 : maxUploadSize,
+                uploadExpiry, uploadOverwrite, uploadTokens, corsOrigins, trustProxy, maxConcurrentUploads,
+                UploadSettings.DEFAULT.bodyTimeout(), UploadSettings.DEFAULT.stallTakeover());
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
 
     private static ServerConfig.Sendfile sendfileMode(String value) {
         try {
@@ -138,6 +204,7 @@ final class ServeCommand implements Callable<Integer> {
                     .ioThreads(ioThreads)
                     .transport(transport)
                     .sendfile(sendfileMode(sendfile))
+                    .uploads(uploadSettings())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
