@@ -2,7 +2,7 @@ package dev.carryon.cli;
 
 import dev.carryon.client.download.Checksum;
 import dev.carryon.client.download.Destination;
-import dev.carryon.client.download.DownloadException;
+import dev.carryon.client.TransferException;
 import dev.carryon.client.download.DownloadListener;
 import dev.carryon.client.download.DownloadOptions;
 import dev.carryon.client.download.Downloader;
@@ -130,14 +130,14 @@ final class GetCommand implements Callable<Integer> {
                 .perHostConnections(perHost);
 
         Map<String, Integer> codes = new HashMap<>();
-        for (DownloadException.Kind k : DownloadException.Kind.values()) {
+        for (TransferException.Kind k : TransferException.Kind.values()) {
             codes.put(k.name(), exitCode(k).code);
         }
         DownloadListener listener = json ? new JsonEvents(System.out, codes)
                 : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
         Path directory = dir != null ? dir : Path.of(".");
 
-        Map<DownloadException.Kind, Integer> failures = new EnumMap<>(DownloadException.Kind.class);
+        Map<TransferException.Kind, Integer> failures = new EnumMap<>(TransferException.Kind.class);
         ExitCode first = ExitCode.OK;
         try (Downloader downloader = Downloader.builder().client(client.build()).options(options.build())
                 .listener(listener).build()) {
@@ -147,13 +147,13 @@ final class GetCommand implements Callable<Integer> {
                 return t;
             });
             List<Future<?>> running = new ArrayList<>();
-            List<DownloadException> errors = new ArrayList<>();
+            List<TransferException> errors = new ArrayList<>();
             for (URI url : targets) {
                 Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
                 running.add(pool.submit(() -> {
                     try {
                         downloader.download(url, d);
-                    } catch (DownloadException e) {
+                    } catch (TransferException e) {
                         synchronized (errors) {
                             errors.add(e);
                         }
@@ -172,7 +172,7 @@ final class GetCommand implements Callable<Integer> {
                 }
             }
             pool.shutdown();
-            for (DownloadException e : errors) {
+            for (TransferException e : errors) {
                 failures.merge(e.kind(), 1, Integer::sum);
                 if (first == ExitCode.OK) {
                     first = exitCode(e.kind());
@@ -224,7 +224,7 @@ final class GetCommand implements Callable<Integer> {
         return out;
     }
 
-    static ExitCode exitCode(DownloadException.Kind kind) {
+    static ExitCode exitCode(TransferException.Kind kind) {
         return switch (kind) {
             case USAGE -> ExitCode.USAGE;
             case NETWORK -> ExitCode.NETWORK;

@@ -1,6 +1,6 @@
 package dev.carryon.cli;
 
-import dev.carryon.client.download.DownloadException;
+import dev.carryon.client.TransferException;
 import dev.carryon.client.download.DownloadListener;
 
 import java.io.PrintStream;
@@ -103,7 +103,7 @@ final class HumanProgress implements DownloadListener {
     }
 
     @Override
-    public void failed(URI url, DownloadException e) {
+    public void failed(URI url, TransferException e) {
         clearLine();
     }
 

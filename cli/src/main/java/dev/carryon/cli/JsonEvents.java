@@ -2,7 +2,7 @@ package dev.carryon.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.carryon.client.download.DownloadException;
+import dev.carryon.client.TransferException;
 import dev.carryon.client.download.DownloadListener;
 
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class JsonEvents implements DownloadListener {
     private final PrintStream out;
     private final Map<String, Integer> exitCodes;
 
-    /** @param exitCodes exit code by DownloadException kind name, so that error events carry the code */
+    /** @param exitCodes exit code by TransferException kind name, so that error events carry the code */
     JsonEvents(PrintStream out, Map<String, Integer> exitCodes) {
         this.out = out;
         this.exitCodes = exitCodes;
@@ -106,7 +106,7 @@ final class JsonEvents implements DownloadListener {
     }
 
     @Override
-    public void failed(URI url, DownloadException e) {
+    public void failed(URI url, TransferException e) {
         emit("error", url, g -> {
             g.writeStringField("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
             g.writeNumberField("exitCode", exitCodes.getOrDefault(e.kind().name(), 1));

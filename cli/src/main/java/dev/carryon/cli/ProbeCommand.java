@@ -2,7 +2,7 @@ package dev.carryon.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.carryon.client.download.DownloadException;
+import dev.carryon.client.TransferException;
 import dev.carryon.client.download.DownloadOptions;
 import dev.carryon.client.download.ProbeReport;
 import dev.carryon.client.download.Prober;
@@ -47,7 +47,7 @@ final class ProbeCommand implements Callable<Integer> {
         ProbeReport report;
         try (HttpClient client = new HttpClient(connection.client().build())) {
             report = new Prober(client, connection.apply(DownloadOptions.builder()).build()).probe(url);
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw new CliException(GetCommand.exitCode(e.kind()), e.getMessage(), e);
         }
         if (json) {

@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.digest.OrderedHasher;
@@ -73,7 +74,7 @@ final class DownloadJob {
     private int failures;
     private long fetched;
     private long heldAtStart;
-    private DownloadException fatal;
+    private TransferException fatal;
     private int running;
     private String protocol = "HTTP/1.1";
     private boolean dirty;
@@ -92,10 +93,10 @@ final class DownloadJob {
         this.digests = new ExpectedDigests(options.checksum());
     }
 
-    DownloadListener.Finished run() throws DownloadException {
+    DownloadListener.Finished run() throws TransferException {
         try {
             return attempt();
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             listener.failed(url, e);
             throw e;
         } finally {
@@ -109,7 +110,7 @@ final class DownloadJob {
         }
     }
 
-    private DownloadListener.Finished attempt() throws DownloadException {
+    private DownloadListener.Finished attempt() throws TransferException {
         Path target = destination.file();
         if (target == null) {
             target = resumable(destination.directory()).orElse(null);
@@ -179,7 +180,7 @@ final class DownloadJob {
     }
 
     /** Looks at the target, its part file and its control file. Present when the work is already done. */
-    private Optional<DownloadListener.Finished> prepare(Path target) throws DownloadException {
+    private Optional<DownloadListener.Finished> prepare(Path target) throws TransferException {
         part = new PartFile(target);
         try {
             if (Files.exists(target)) {
@@ -187,7 +188,7 @@ final class DownloadJob {
                     if (PartFile.source(target).map(url.toString()::equals).orElse(false)) {
                         return Optional.of(alreadyComplete(target));
                     }
-                    throw new DownloadException(DownloadException.Kind.USAGE, target + " already exists and was not"
+                    throw new TransferException(TransferException.Kind.USAGE, target + " already exists and was not"
                             + " downloaded by carryon from this URL; choose another name with -o, or replace it with"
                             + " --overwrite");
                 }
@@ -222,7 +223,7 @@ final class DownloadJob {
             }
             part.open();
             return Optional.empty();
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
             throw local("cannot prepare " + target, e);
@@ -247,7 +248,7 @@ final class DownloadJob {
      * Asks from byte 0, or, for an adopted part file, from a little before its end so that an overlap can be
      * compared. Returns the body positioned where writing goes on, or null when there is nothing left to do.
      */
-    private Body firstContact() throws DownloadException {
+    private Body firstContact() throws TransferException {
         while (true) {
             long start = adopted ? Math.max(0, held.size() - options.overlap()) : 0;
             Body body = null;
@@ -323,7 +324,7 @@ final class DownloadJob {
                         adopted = false;
                         continue;
                     }
-                    throw new DownloadException(DownloadException.Kind.HTTP,
+                    throw new TransferException(TransferException.Kind.HTTP,
                             "the server refused the range bytes=0- (416) of a file it calls " + u.length() + " bytes long");
                 }
                 if (v instanceof Verdict.Retry retry) {
@@ -332,7 +333,7 @@ final class DownloadJob {
                 }
                 Verdict.Failure f = (Verdict.Failure) v;
                 throw refusal(f, r);
-            } catch (DownloadException e) {
+            } catch (TransferException e) {
                 if (body != null) {
                     body.close();
                 }
@@ -364,7 +365,7 @@ final class DownloadJob {
 
     // ---- the transfer ----
 
-    private void transfer(Body first) throws DownloadException {
+    private void transfer(Body first) throws TransferException {
         int workers = segmented ? options.connections() : 1;
         List<Thread> threads = new ArrayList<>();
         synchronized (this) {
@@ -381,7 +382,7 @@ final class DownloadJob {
     }
 
     /** The main thread's part: checkpoints and progress until every worker has stopped. */
-    private void supervise(List<Thread> threads) throws DownloadException {
+    private void supervise(List<Thread> threads) throws TransferException {
         long lastCheckpoint = System.nanoTime();
         long lastBytes = fetchedNow();
         long lastTick = System.nanoTime();
@@ -406,7 +407,7 @@ final class DownloadJob {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             synchronized (this) {
-                fatal = new DownloadException(DownloadException.Kind.NETWORK, "interrupted");
+                fatal = new TransferException(TransferException.Kind.NETWORK, "interrupted");
             }
         }
         checkpoint();
@@ -444,7 +445,7 @@ final class DownloadJob {
             } else {
                 singleWork(first);
             }
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             synchronized (this) {
                 if (fatal == null) {
                     fatal = e;
@@ -454,7 +455,7 @@ final class DownloadJob {
         } catch (RuntimeException e) {
             synchronized (this) {
                 if (fatal == null) {
-                    fatal = new DownloadException(DownloadException.Kind.NETWORK, "internal error: " + e, e);
+                    fatal = new TransferException(TransferException.Kind.NETWORK, "internal error: " + e, e);
                 }
                 notifyAll();
             }
@@ -467,7 +468,7 @@ final class DownloadJob {
     }
 
     /** One connection of a segmented download: claim, fetch with If-Range, write, until nothing is left. */
-    private void segmentedWork(Body first) throws DownloadException {
+    private void segmentedWork(Body first) throws TransferException {
         Body body = first;
         SegmentPlanner.Segment segment = null;
         int gen;
@@ -588,7 +589,7 @@ final class DownloadJob {
                     planner.release(segment);
                     notifyAll();
                 }
-                if (e instanceof DownloadException de) {
+                if (e instanceof TransferException de) {
                     throw de;
                 }
                 failed(describe(e), null, stale);
@@ -600,7 +601,7 @@ final class DownloadJob {
      * Asks for a segment with If-Range. Null when the answer was a retryable failure (already counted and
      * waited for) or a change of version (already handled).
      */
-    private Body request(SegmentPlanner.Segment segment, int gen) throws DownloadException {
+    private Body request(SegmentPlanner.Segment segment, int gen) throws TransferException {
         ByteRange asked = new ByteRange(segment.position(), segment.end() - 1);
         RemoteVersion expected;
         synchronized (this) {
@@ -610,7 +611,7 @@ final class DownloadJob {
         Fetcher.Response r;
         try {
             r = fetcher.get(fields("Range", "bytes=" + asked.first() + "-" + asked.last(), "If-Range", ifRange));
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
             failed(describe(e), null, false);
@@ -734,7 +735,7 @@ final class DownloadJob {
     }
 
     /** The single connection of a download that cannot be split. */
-    private void singleWork(Body first) throws DownloadException {
+    private void singleWork(Body first) throws TransferException {
         Body body = first;
         while (true) {
             if (body == null) {
@@ -767,7 +768,7 @@ final class DownloadJob {
             } catch (IOException e) {
                 body.close();
                 body = null;
-                if (e instanceof DownloadException de) {
+                if (e instanceof TransferException de) {
                     throw de;
                 }
                 failed(describe(e), null, false);
@@ -776,7 +777,7 @@ final class DownloadJob {
     }
 
     /** The next request of a single-stream download: from the held prefix's end, with an overlap to compare. */
-    private Body resumeSingle() throws DownloadException {
+    private Body resumeSingle() throws TransferException {
         long have;
         RemoteVersion expected;
         synchronized (this) {
@@ -799,7 +800,7 @@ final class DownloadJob {
         Fetcher.Response r;
         try {
             r = fetcher.get(fields);
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
             failed(describe(e), null, false);
@@ -851,7 +852,7 @@ final class DownloadJob {
                 return null;
             }
             throw refusal((Verdict.Failure) v, r);
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             body.close();
             throw e;
         } catch (IOException e) {
@@ -901,7 +902,7 @@ final class DownloadJob {
      * ends). With {@code newVersion}, the caller's body is the new generation's first; without, the next
      * requests learn the new version. False when another worker already started over for this generation.
      */
-    private boolean startOver(int gen, RemoteVersion newVersion, String reason) throws DownloadException {
+    private boolean startOver(int gen, RemoteVersion newVersion, String reason) throws TransferException {
         writes.writeLock().lock();
         try {
             synchronized (this) {
@@ -939,11 +940,11 @@ final class DownloadJob {
      * After a change seen on a 206 the version is unknown; one worker asks afresh from byte 0, outside every
      * lock, and its body starts the new generation. Null when another worker is already asking, or on failure.
      */
-    private Body rediscover() throws DownloadException {
+    private Body rediscover() throws TransferException {
         Fetcher.Response r;
         try {
             r = fetcher.get(fields("Range", "bytes=0-", "Want-Repr-Digest", "sha-256=5, sha-512=3"));
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
             synchronized (this) {
@@ -982,7 +983,7 @@ final class DownloadJob {
         return null;
     }
 
-    private void resetHeld() throws DownloadException {
+    private void resetHeld() throws TransferException {
         writes.writeLock().lock();
         try {
             synchronized (this) {
@@ -1005,7 +1006,7 @@ final class DownloadJob {
      * Counts a failure (unless it is a stale pooled connection, which costs nothing) and waits before the next
      * try. Gives up when failures in a row without progress exceed the retries.
      */
-    private void failed(String reason, Duration retryAfter, boolean free) throws DownloadException {
+    private void failed(String reason, Duration retryAfter, boolean free) throws TransferException {
         int n;
         synchronized (this) {
             if (fatal != null) {
@@ -1016,7 +1017,7 @@ final class DownloadJob {
             }
             n = ++failures;
             if (n > options.retries()) {
-                fatal = new DownloadException(DownloadException.Kind.NETWORK, "gave up after " + (n - 1)
+                fatal = new TransferException(TransferException.Kind.NETWORK, "gave up after " + (n - 1)
                         + " failed attempts in a row without progress; the last: " + reason
                         + ". What is held is kept: rerun the same command to resume");
                 notifyAll();
@@ -1029,36 +1030,36 @@ final class DownloadJob {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownloadException(DownloadException.Kind.NETWORK, "interrupted");
+            throw new TransferException(TransferException.Kind.NETWORK, "interrupted");
         }
     }
 
-    private DownloadException refusal(Verdict.Failure f, Fetcher.Response r) {
+    private TransferException refusal(Verdict.Failure f, Fetcher.Response r) {
         String reason = f.kind() == Verdict.Kind.HTTP ? Fetcher.reason(r.call(), r.head()) : "";
         r.call().close();
         String what = f.kind() == Verdict.Kind.PROTOCOL
                 ? f.reason() + "; nothing of that answer was kept"
                 : "the server answered " + f.reason() + (reason.isEmpty() ? "" : " (" + reason + ")")
                         + " for " + r.at();
-        return new DownloadException(DownloadException.Kind.HTTP, what);
+        return new TransferException(TransferException.Kind.HTTP, what);
     }
 
     private static String describe(IOException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static DownloadException local(String what, IOException e) {
+    private static TransferException local(String what, IOException e) {
         String why = e instanceof AccessDeniedException ? "permission denied" : describe(e);
         String advice = why.toLowerCase().contains("no space")
                 ? "; free some space and rerun the same command: nothing held is lost"
                 : "";
-        return new DownloadException(DownloadException.Kind.LOCAL_IO, what + ": " + why + advice, e);
+        return new TransferException(TransferException.Kind.LOCAL_IO, what + ": " + why + advice, e);
     }
 
     // ---- checkpoints and the end ----
 
     /** Makes the written bytes durable, then records them (never the other way round). */
-    private void checkpoint() throws DownloadException {
+    private void checkpoint() throws TransferException {
         DownloadState state;
         synchronized (this) {
             if (!dirty || version == null) {
@@ -1076,12 +1077,12 @@ final class DownloadJob {
         }
     }
 
-    private DownloadListener.Finished finish() throws DownloadException {
+    private DownloadListener.Finished finish() throws TransferException {
         long length;
         synchronized (this) {
             length = version.length();
             if (length < 0 || !held.isComplete(length)) {
-                throw new DownloadException(DownloadException.Kind.NETWORK, "the download stopped with " + held.size()
+                throw new TransferException(TransferException.Kind.NETWORK, "the download stopped with " + held.size()
                         + " of " + length + " bytes; rerun the same command to resume");
             }
         }
@@ -1095,14 +1096,14 @@ final class DownloadJob {
             }
             String mismatch = digests.check(hasher.finish(), verified);
             if (mismatch != null) {
-                throw new DownloadException(DownloadException.Kind.INTEGRITY, "the downloaded bytes are not the"
+                throw new TransferException(TransferException.Kind.INTEGRITY, "the downloaded bytes are not the"
                         + " promised ones: " + mismatch + ". " + part.part() + " is kept for inspection but none of"
                         + " its parts can be trusted; rerun with --overwrite to download it again from scratch");
             }
         }
         try {
             part.finish(url.toString(), options.overwrite());
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
             throw local("cannot rename " + part.part() + " to " + part.target(), e);

@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,6 @@ public interface DownloadListener {
     }
 
     /** The download failed for good; the exception follows from {@code download}. */
-    default void failed(URI url, DownloadException e) {
+    default void failed(URI url, TransferException e) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import dev.carryon.client.http.ClientConfig;
 import dev.carryon.client.http.HttpClient;
 
@@ -43,14 +44,14 @@ public final class Downloader implements AutoCloseable {
 
     /**
      * Downloads {@code url} to {@code destination}, resuming what an earlier run left there. Returns when the
-     * file is complete, verified and in place; throws {@link DownloadException} saying why not otherwise.
+     * file is complete, verified and in place; throws {@link TransferException} saying why not otherwise.
      */
-    public DownloadListener.Finished download(URI url, Destination destination) throws DownloadException {
+    public DownloadListener.Finished download(URI url, Destination destination) throws TransferException {
         Objects.requireNonNull(url);
         try {
             dev.carryon.client.http.Endpoint.of(url);
         } catch (IllegalArgumentException e) {
-            throw new DownloadException(DownloadException.Kind.USAGE, e.getMessage());
+            throw new TransferException(TransferException.Kind.USAGE, e.getMessage());
         }
         return new DownloadJob(client, options, listener, limiter, url, destination).run();
     }

@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.client.http.Request;
@@ -55,7 +56,7 @@ final class Fetcher {
     }
 
     /** GET with these extra fields, following redirects; the call must be closed. */
-    Response get(List<String[]> fields) throws IOException, DownloadException {
+    Response get(List<String[]> fields) throws IOException, TransferException {
         URI at = source;
         for (int hop = 0; ; hop++) {
             Request request = new Request("GET", at, List.of()).with(options.headers()).with(fields);
@@ -75,17 +76,17 @@ final class Fetcher {
             if (isRedirect(head.status()) && location != null) {
                 call.close();
                 if (hop >= options.maxRedirects()) {
-                    throw new DownloadException(DownloadException.Kind.HTTP, "more than " + options.maxRedirects()
+                    throw new TransferException(TransferException.Kind.HTTP, "more than " + options.maxRedirects()
                             + " redirects from " + origin + "; the last pointed to " + location);
                 }
                 try {
                     at = at.resolve(location.strip());
                 } catch (IllegalArgumentException e) {
-                    throw new DownloadException(DownloadException.Kind.HTTP,
+                    throw new TransferException(TransferException.Kind.HTTP,
                             "the server redirected to an invalid URL: " + location);
                 }
                 if (!"http".equalsIgnoreCase(at.getScheme()) && !"https".equalsIgnoreCase(at.getScheme())) {
-                    throw new DownloadException(DownloadException.Kind.HTTP,
+                    throw new TransferException(TransferException.Kind.HTTP,
                             "the server redirected to a URL that is not HTTP: " + at);
                 }
                 continue;

@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import dev.carryon.core.download.DownloadState;
 
 import java.io.IOException;
@@ -126,7 +127,7 @@ final class PartFile implements AutoCloseable {
         sync();
         close();
         if (!replace && Files.exists(target)) {
-            throw new DownloadException(DownloadException.Kind.USAGE, target + " appeared while downloading;"
+            throw new TransferException(TransferException.Kind.USAGE, target + " appeared while downloading;"
                     + " the download stays in " + part);
         }
         move(part, target);

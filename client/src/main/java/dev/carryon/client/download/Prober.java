@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.TransferException;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.conditional.EntityTag;
 import dev.carryon.core.download.RemoteVersion;
@@ -31,13 +32,13 @@ public final class Prober {
         this.options = options;
     }
 
-    public ProbeReport probe(URI url) throws DownloadException {
+    public ProbeReport probe(URI url) throws TransferException {
         Fetcher fetcher = new Fetcher(client, options, url);
         try {
             Answer range = ask(fetcher, "bytes=0-0", null);
             ResponseHead h = range.head();
             if (h.status() >= 400 && h.status() != 416) {
-                throw new DownloadException(DownloadException.Kind.HTTP, "the server answered " + h.status()
+                throw new TransferException(TransferException.Kind.HTTP, "the server answered " + h.status()
                         + (range.reason().isEmpty() ? "" : " (" + range.reason() + ")") + " for " + url);
             }
             String contentRange = h.first("content-range");
@@ -97,10 +98,10 @@ public final class Prober {
                     h.status(), contentRange, rangeCorrect, etag, version.hasStrongEtag(), version.lastModified(),
                     version.lastModifiedStrong(), ifRangeMatch, ifRangeMismatch, multipartStatus, multipartType,
                     h.joined("repr-digest"), h.joined("digest"), verdict, List.copyOf(reasons));
-        } catch (DownloadException e) {
+        } catch (TransferException e) {
             throw e;
         } catch (IOException e) {
-            throw new DownloadException(DownloadException.Kind.NETWORK, "cannot probe " + url + ": " + e.getMessage(), e);
+            throw new TransferException(TransferException.Kind.NETWORK, "cannot probe " + url + ": " + e.getMessage(), e);
         }
     }
 

@@ -53,6 +53,8 @@ public final class Call implements AutoCloseable {
     private boolean keepAlive;
     private boolean ended;
     private volatile boolean closed;
+    private volatile boolean bodySending;
+    private volatile long lastBodyProgressNanos;
 
     Call(Channel channel, Duration responseTimeout, Duration stallTimeout, boolean reused, Finisher finisher) {
         this.channel = channel;
@@ -120,6 +122,20 @@ public final class Call implements AutoCloseable {
         }
     }
 
+    void bodySending() {
+        bodySending = true;
+        lastBodyProgressNanos = System.nanoTime();
+    }
+
+    void bodyProgress() {
+        lastBodyProgressNanos = System.nanoTime();
+    }
+
+    void bodySent() {
+        lastBodyProgressNanos = System.nanoTime();
+        bodySending = false;
+    }
+
     // ---- the caller's side ----
 
     /** The response head; waits up to the response timeout. */
@@ -127,7 +143,19 @@ public final class Call implements AutoCloseable {
         if (head != null) {
             return head;
         }
-        Object e = take(responseTimeout, "no response within " + responseTimeout.toSeconds() + " s");
+        Object e;
+        while (true) {
+            try {
+                e = take(responseTimeout, "no response within " + responseTimeout.toSeconds() + " s");
+                break;
+            } catch (StalledException stalled) {
+                // While the body is still leaving, the response is not late; a body that stopped leaving is.
+                if (!bodySending || System.nanoTime() - lastBodyProgressNanos > stallTimeout.toNanos()) {
+                    throw bodySending ? new StalledException("the request body stopped leaving for "
+                            + stallTimeout.toSeconds() + " s") : stalled;
+                }
+            }
+        }
         if (e instanceof ResponseHead h) {
             head = h;
             return h;

@@ -15,12 +15,19 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -40,6 +47,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -52,6 +60,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -207,14 +217,10 @@ public final class HttpClient implements AutoCloseable {
                 slots.release();
             });
             boolean absolute = proxy != null && proxy.kind() == ProxySpec.Kind.HTTP && !endpoint.tls();
-            FullHttpRequest req = encode(request, absolute);
+            boolean zeroCopy = !endpoint.tls();
             ch.eventLoop().execute(() -> {
                 ch.pipeline().get(CallHandler.class).call = call;
-                ch.writeAndFlush(req).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        call.onError(f.cause());
-                    }
-                });
+                write(ch, request, absolute, zeroCopy, call);
                 ch.read();
             });
             return call;
@@ -227,7 +233,8 @@ public final class HttpClient implements AutoCloseable {
                     .handler(new ChannelInitializer<Http2StreamChannel>() {
                         @Override
                         protected void initChannel(Http2StreamChannel ch) {
-                            ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), handler);
+                            ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new ChunkedWriteHandler(),
+                                    handler);
                         }
                     }).open();
             if (!opened.awaitUninterruptibly(config.connectTimeout().toMillis()) || !opened.isSuccess()) {
@@ -241,29 +248,88 @@ public final class HttpClient implements AutoCloseable {
                 stream.close();
                 slots.release();
             });
-            FullHttpRequest req = encode(request, false);
             stream.eventLoop().execute(() -> {
                 handler.call = call;
-                stream.writeAndFlush(req).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        call.onError(f.cause());
-                    }
-                });
+                write(stream, request, false, false, call);
                 stream.read();
             });
             return call;
         }
 
-        private FullHttpRequest encode(Request request, boolean absoluteForm) {
-            URI uri = request.uri();
-            String target;
-            if (absoluteForm) {
-                target = uri.getScheme() + "://" + endpoint.authority() + pathAndQuery(uri);
-            } else {
-                target = pathAndQuery(uri);
+        /** Writes the request: a full request without body, or the head and then the file slice. */
+        private void write(Channel ch, Request request, boolean absoluteForm, boolean zeroCopy, Call call) {
+            FileSlice body = request.body();
+            if (body == null) {
+                ch.writeAndFlush(encode(request, absoluteForm)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        call.onError(f.cause());
+                    }
+                });
+                return;
             }
-            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-                    HttpMethod.valueOf(request.method().toUpperCase(Locale.ROOT)), target);
+            HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.valueOf(request.method().toUpperCase(Locale.ROOT)), target(request, absoluteForm));
+            headers(head, request, absoluteForm);
+            if (body.trailers() != null) {
+                HttpUtil.setTransferEncodingChunked(head, true);
+                head.headers().set(HttpHeaderNames.TRAILER, "Upload-Checksum");
+            } else {
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length());
+            }
+            call.bodySending();
+            ch.write(head);
+            Object content;
+            try {
+                if (zeroCopy && !body.needsCopy() && body.length() > 0) {
+                    content = new DefaultFileRegion(FileChannel.open(body.file(), StandardOpenOption.READ),
+                            body.offset(), body.length());
+                } else {
+                    content = new SliceInput(body);
+                }
+            } catch (IOException e) {
+                call.onError(e);
+                ch.close();
+                return;
+            }
+            ChannelProgressivePromise promise = ch.newProgressivePromise();
+            long[] reported = new long[1];
+            boolean region = content instanceof DefaultFileRegion;
+            promise.addListener(new ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+                    call.bodyProgress();
+                    if (region && body.sent() != null && progress > reported[0]) {
+                        body.sent().accept(progress - reported[0]);
+                        reported[0] = progress;
+                    }
+                }
+
+                @Override
+                public void operationComplete(ChannelProgressiveFuture f) {
+                    if (!f.isSuccess()) {
+                        call.onError(f.cause());
+                        return;
+                    }
+                    if (region && body.sent() != null && body.length() > reported[0]) {
+                        body.sent().accept(body.length() - reported[0]);
+                    }
+                    call.bodySent();
+                }
+            });
+            if (region) {
+                ch.write(content, promise);
+                ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            } else {
+                ch.writeAndFlush(content, promise);
+            }
+        }
+
+        private String target(Request request, boolean absoluteForm) {
+            URI uri = request.uri();
+            return absoluteForm ? uri.getScheme() + "://" + endpoint.authority() + pathAndQuery(uri) : pathAndQuery(uri);
+        }
+
+        private void headers(HttpRequest req, Request request, boolean absoluteForm) {
             req.headers().set(HttpHeaderNames.HOST, endpoint.authority());
             req.headers().set(HttpHeaderNames.USER_AGENT, config.userAgent());
             req.headers().set(HttpHeaderNames.ACCEPT, "*/*");
@@ -277,6 +343,15 @@ public final class HttpClient implements AutoCloseable {
                 } else {
                     req.headers().add(h[0], h[1]);
                 }
+            }
+        }
+
+        private FullHttpRequest encode(Request request, boolean absoluteForm) {
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.valueOf(request.method().toUpperCase(Locale.ROOT)), target(request, absoluteForm));
+            headers(req, request, absoluteForm);
+            if (!request.method().equalsIgnoreCase("GET") && !request.method().equalsIgnoreCase("HEAD")) {
+                req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
             }
             return req;
         }
@@ -362,6 +437,7 @@ public final class HttpClient implements AutoCloseable {
                 } else {
                     ch.config().setAutoRead(false);
                     p.addLast(new HttpClientCodec(4096, 65536, 65536));
+                    p.addLast(new ChunkedWriteHandler());
                     p.addLast(new CallHandler());
                 }
                 return ch;

@@ -5,13 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** A request without a body: a method, a URL and header fields (added to the client's defaults). */
-public record Request(String method, URI uri, List<String[]> headers) {
+/**
+ * A request: a method, a URL, header fields (added to the client's defaults) and, for uploads, a body that is a
+ * slice of a file (null for none).
+ */
+public record Request(String method, URI uri, List<String[]> headers, FileSlice body) {
 
     public Request {
         Objects.requireNonNull(method);
         Objects.requireNonNull(uri);
         headers = List.copyOf(headers);
+    }
+
+    public Request(String method, URI uri, List<String[]> headers) {
+        this(method, uri, headers, null);
+    }
+
+    public Request withBody(FileSlice slice) {
+        return new Request(method, uri, headers, slice);
     }
 
     public static Request get(URI uri) {
@@ -26,18 +37,18 @@ public record Request(String method, URI uri, List<String[]> headers) {
     public Request with(String name, String value) {
         List<String[]> h = new ArrayList<>(headers);
         h.add(new String[] {name, value});
-        return new Request(method, uri, h);
+        return new Request(method, uri, h, body);
     }
 
     /** A copy with all these header fields added. */
     public Request with(List<String[]> more) {
         List<String[]> h = new ArrayList<>(headers);
         h.addAll(more);
-        return new Request(method, uri, h);
+        return new Request(method, uri, h, body);
     }
 
     public Request at(URI other) {
-        return new Request(method, other, headers);
+        return new Request(method, other, headers, body);
     }
 
     /** A copy without the fields of this name (case-insensitive). */
@@ -48,6 +59,6 @@ public record Request(String method, URI uri, List<String[]> headers) {
                 h.add(f);
             }
         }
-        return new Request(method, uri, h);
+        return new Request(method, uri, h, body);
     }
 }

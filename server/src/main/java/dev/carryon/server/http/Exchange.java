@@ -63,6 +63,10 @@ final class Exchange {
         return request;
     }
 
+    boolean http2() {
+        return http2;
+    }
+
     boolean head() {
         return HttpMethod.HEAD.equals(request.method());
     }

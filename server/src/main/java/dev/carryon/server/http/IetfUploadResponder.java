@@ -38,11 +38,19 @@ import java.util.Set;
  */
 final class IetfUploadResponder {
 
-    /** Interop versions accepted: 5 (tus-js-client 'ietf-draft-03'), 6 ('ietf-draft-05'), and later drafts'. */
-    static final Set<Integer> VERSIONS = Set.of(5, 6, 7, 8);
+    /**
+     * Interop versions accepted: 5 (draft -03, tus-js-client 'ietf-draft-03'), 6 (-04/-05, 'ietf-draft-05'),
+     * 7 (-06 to -08), 8 (-09 to -11), 9 and 10 (the newest drafts read; see docs/upload-protocols.md).
+     */
+    static final int OLDEST = 5;
+    static final int NEWEST = 10;
+    static final Set<Integer> VERSIONS = Set.of(5, 6, 7, 8, 9, 10);
+    static final HttpResponseStatus UPLOAD_RESUMPTION_SUPPORTED =
+            new HttpResponseStatus(104, "Upload Resumption Supported");
     static final String PARTIAL_UPLOAD = "application/partial-upload";
     static final String MISMATCH = "https://iana.org/assignments/http-problem-types#mismatching-upload-offset";
     static final String COMPLETED = "https://iana.org/assignments/http-problem-types#completed-upload";
+    static final String INCONSISTENT = "https://iana.org/assignments/http-problem-types#inconsistent-upload-length";
 
     private final UploadEndpoint endpoint;
     private final UploadResponder common;
@@ -69,7 +77,7 @@ final class IetfUploadResponder {
                 HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
                 progress(resp.headers(), u, version);
                 resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-                limits(service.settings()).forEach(resp.headers()::set);
+                limits(service.settings(), version).forEach(resp.headers()::set);
                 common.sendHead(ex, resp, UploadEndpoint.Protocol.IETF);
             });
             return null;
@@ -112,9 +120,12 @@ final class IetfUploadResponder {
             common.reply(ex, UploadEndpoint.Protocol.IETF, created, u -> created(ex, u, version));
             return null;
         }
-        var ready = created.thenCompose(u -> service.append(new UploadService.Append(u.id(), owner, 0,
-                OptionalLong.empty(), bodyLength, null,
-                ex.ctx().channel())));
+        var ready = created.thenCompose(u -> {
+            // The client can resume this creation only if it learns the upload's URL before the body ends.
+            ex.ctx().executor().execute(() -> informational(ex, u, version));
+            return service.append(new UploadService.Append(u.id(), owner, 0, OptionalLong.empty(), bodyLength, null,
+                    ex.ctx().channel()));
+        });
         UploadResponder.continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             Upload made = created.getNow(null);
@@ -148,6 +159,18 @@ final class IetfUploadResponder {
         }));
     }
 
+    /** 104 (Upload Resumption Supported): the upload's Location, before its body has arrived. */
+    private void informational(Exchange ex, Upload u, int version) {
+        if (ex.http2()) {
+            return; // informational responses on HTTP/2 streams: not needed, clients learn Location at the end
+        }
+        FullHttpResponse info = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, UPLOAD_RESUMPTION_SUPPORTED);
+        info.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
+        info.headers().set("Upload-Draft-Interop-Version", version);
+        limits(service.settings(), version).forEach(info.headers()::set);
+        ex.ctx().writeAndFlush(info);
+    }
+
     private void created(Exchange ex, Upload u, int version) {
         boolean done = u.state() == Upload.State.COMPLETE;
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -155,7 +178,7 @@ final class IetfUploadResponder {
         resp.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
         resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         progress(resp.headers(), u, version);
-        limits(service.settings()).forEach(resp.headers()::set);
+        limits(service.settings(), version).forEach(resp.headers()::set);
         common.send(ex, resp, UploadEndpoint.Protocol.IETF);
     }
 
@@ -188,9 +211,11 @@ final class IetfUploadResponder {
                 return;
             }
             boolean done = u.state() == Upload.State.COMPLETE;
-            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                    done ? HttpResponseStatus.OK : HttpResponseStatus.NO_CONTENT);
-            if (done) {
+            // Interop 5 and 6 answer an append with 201 (done or not); later drafts with 204 until done.
+            HttpResponseStatus status = version <= 6 ? HttpResponseStatus.CREATED
+                    : done ? HttpResponseStatus.OK : HttpResponseStatus.NO_CONTENT;
+            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            if (status.code() != 204) {
                 resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
             }
             progress(resp.headers(), u, version);
@@ -208,37 +233,74 @@ final class IetfUploadResponder {
         }
     }
 
-    /** Upload-Limit: what the server accepts (a dictionary). */
-    static Map<String, String> limits(UploadSettings settings) {
+    /**
+     * Upload-Limit: what the server accepts (a dictionary). The lifetime key is {@code expires} in interop 6 and
+     * {@code max-age} later; with no limit at all, {@code min-size=0} says the field is meant.
+     */
+    static Map<String, String> limits(UploadSettings settings, int version) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (version < 6) {
+            return out;
+        }
         Map<String, Member> d = new LinkedHashMap<>();
         if (settings.maxSize() > 0) {
             d.put("max-size", Member.Item.of(new BareItem.Integer(Math.min(settings.maxSize(), BareItem.Integer.MAX))));
         }
         if (!settings.expiry().isZero()) {
-            d.put("max-age", Member.Item.of(new BareItem.Integer(settings.expiry().toSeconds())));
+            d.put(version == 6 ? "expires" : "max-age", Member.Item.of(new BareItem.Integer(settings.expiry().toSeconds())));
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        if (!d.isEmpty()) {
-            out.put("Upload-Limit", StructuredFields.serializeDictionary(d));
+        if (d.isEmpty()) {
+            d.put("min-size", Member.Item.of(new BareItem.Integer(0)));
         }
+        out.put("Upload-Limit", StructuredFields.serializeDictionary(d));
         return out;
     }
 
-    /** An RFC 9457 problem document; a mismatching offset names both offsets. */
-    static FullHttpResponse problem(HttpResponseStatus status, UploadException e) {
-        StringBuilder json = new StringBuilder("{");
-        if (status.code() == 409 && e.currentOffset() >= 0 && !e.getMessage().contains("already complete")) {
-            json.append("\"type\":\"").append(MISMATCH).append("\",\"title\":\"offset from request does not match"
-                    + " offset of resource\",\"expected-offset\":").append(e.currentOffset()).append(',');
-        } else if (status.code() == 409) {
-            json.append("\"type\":\"").append(COMPLETED).append("\",\"title\":\"upload is already completed\",");
+    /**
+     * The problem document (RFC 9457) of a refusal, with the status the draft's version wants: a mismatching
+     * offset names both offsets; an append to a completed upload is 400 (410 from interop 10); a body past the
+     * upload's length is 400, inconsistent-upload-length.
+     */
+    static FullHttpResponse problem(HttpResponseStatus status, UploadException e, HttpRequest request) {
+        int version = NEWEST;
+        try {
+            version = Integer.parseInt(request.headers().get("Upload-Draft-Interop-Version").strip());
+        } catch (RuntimeException ignored) {
+            // the newest behaviour for a version we do not know
         }
-        json.append("\"status\":").append(status.code()).append(",\"detail\":\"")
-                .append(e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}");
+        String type = null;
+        String title = null;
+        StringBuilder extra = new StringBuilder();
+        HttpResponseStatus answer = status;
+        if (status.code() == 409 && e.getMessage().contains("already complete")) {
+            answer = version >= 10 ? HttpResponseStatus.GONE : HttpResponseStatus.BAD_REQUEST;
+            type = COMPLETED;
+            title = "upload is already completed";
+        } else if (status.code() == 409 && e.currentOffset() >= 0) {
+            type = MISMATCH;
+            title = "offset from request does not match offset of resource";
+            extra.append(",\"expected-offset\":").append(e.currentOffset());
+            String provided = request.headers().get("Upload-Offset");
+            if (provided != null && provided.strip().chars().allMatch(Character::isDigit) && !provided.isBlank()) {
+                extra.append(",\"provided-offset\":").append(provided.strip());
+            }
+        } else if (status.code() == 413 && e.getMessage().contains("past the upload's length")) {
+            answer = HttpResponseStatus.BAD_REQUEST;
+            type = INCONSISTENT;
+            title = "the upload's length is inconsistent";
+        }
+        StringBuilder json = new StringBuilder("{");
+        if (type != null) {
+            json.append("\"type\":\"").append(type).append("\",\"title\":\"").append(title).append("\",");
+        }
+        json.append("\"status\":").append(answer.code()).append(",\"detail\":\"")
+                .append(e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"")).append('"').append(extra).append('}');
         byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        r.headers().set("Upload-Complete", "?0");
+        r.headers().set("Upload-Draft-Interop-Version", Math.max(OLDEST, Math.min(version, NEWEST)));
         return r;
     }
 

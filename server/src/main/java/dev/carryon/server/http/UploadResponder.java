@@ -56,7 +56,7 @@ final class UploadResponder {
             HttpMethod method = UploadEndpoint.method(r);
             String id = endpoint.idOf(r.uri());
             if (HttpMethod.OPTIONS.equals(method)) {
-                options(ex, protocol);
+                options(ex);
                 return null;
             }
             if (protocol == UploadEndpoint.Protocol.IETF) {
@@ -102,7 +102,7 @@ final class UploadResponder {
         }
     }
 
-    private void options(Exchange ex, UploadEndpoint.Protocol protocol) {
+    private void options(Exchange ex) {
         HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         HttpHeaders h = resp.headers();
         h.set("Tus-Version", TusFields.VERSION);
@@ -112,9 +112,8 @@ final class UploadResponder {
             h.set("Tus-Max-Size", service.settings().maxSize());
         }
         h.set(HttpHeaderNames.ALLOW, "POST, HEAD, PATCH, DELETE, OPTIONS");
-        if (protocol == UploadEndpoint.Protocol.IETF) {
-            IetfUploadResponder.limits(service.settings()).forEach(h::set);
-        }
+        // Discovery serves both protocols at once: an IETF client reads Upload-Limit, a tus client Tus-*.
+        IetfUploadResponder.limits(service.settings(), IetfUploadResponder.NEWEST).forEach(h::set);
         endpoint.cors(ex.request(), true).forEach(h::set);
         ex.sendHeadOnly(resp);
     }
@@ -209,7 +208,7 @@ final class UploadResponder {
                 : new UploadException(500, "the upload failed: " + failure.getMessage());
         HttpResponseStatus status = HttpResponseStatus.valueOf(e.status(), reasonPhrase(e.status()));
         FullHttpResponse resp = protocol == UploadEndpoint.Protocol.IETF
-                ? IetfUploadResponder.problem(status, e)
+                ? IetfUploadResponder.problem(status, e, ex.request())
                 : Responses.error(status, e.getMessage());
         if (e.currentOffset() >= 0) {
             resp.headers().set("Upload-Offset", e.currentOffset());

@@ -1,9 +1,9 @@
-package dev.carryon.client.download;
+package dev.carryon.client;
 
 import java.io.IOException;
 
-/** A download that could not be completed, classified so that a command can choose its exit code. */
-public final class DownloadException extends IOException {
+/** A transfer (download or upload) that could not be completed, classified so that a command can choose its exit code. */
+public final class TransferException extends IOException {
 
     public enum Kind {
         /** Something asked of the downloader that cannot work (a bad URL, a name clash without --overwrite). */
@@ -20,12 +20,12 @@ public final class DownloadException extends IOException {
 
     private final Kind kind;
 
-    public DownloadException(Kind kind, String message) {
+    public TransferException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
-    public DownloadException(Kind kind, String message, Throwable cause) {
+    public TransferException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
