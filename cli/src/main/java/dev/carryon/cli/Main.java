@@ -10,7 +10,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Resumable transfer of large files over HTTP.",
-        subcommands = {ServeCommand.class, GetCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, GetCommand.class, PutCommand.class, ProbeCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Main {
 

@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param insecure           accept any certificate and host name (curl's --insecure)
  * @param caCertificates     a PEM file of trusted certificates instead of the system's, or null
  * @param http2              offer h2 by ALPN on TLS connections
+ * @param writeLimit         bytes per second for request bodies across all connections, 0 for no limit
  */
 public record ClientConfig(Duration connectTimeout, Duration responseTimeout, Duration stallTimeout,
                            int perHostConnections, ProxySpec proxy, boolean noProxy, Map<String, String> environment,
-                           boolean insecure, Path caCertificates, boolean http2, String userAgent) {
+                           boolean insecure, Path caCertificates, boolean http2, String userAgent, long writeLimit) {
 
     public ClientConfig {
         Objects.requireNonNull(connectTimeout);
@@ -48,6 +49,7 @@ public record ClientConfig(Duration connectTimeout, Duration responseTimeout, Du
         private Path caCertificates;
         private boolean http2 = true;
         private String userAgent = "carryon";
+        private long writeLimit;
 
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder responseTimeout(Duration v) { responseTimeout = v; return this; }
@@ -61,10 +63,11 @@ public record ClientConfig(Duration connectTimeout, Duration responseTimeout, Du
         public Builder caCertificates(Path v) { caCertificates = v; return this; }
         public Builder http2(boolean v) { http2 = v; return this; }
         public Builder userAgent(String v) { userAgent = v; return this; }
+        public Builder writeLimit(long v) { writeLimit = v; return this; }
 
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, responseTimeout, stallTimeout, perHostConnections, proxy, noProxy,
-                    environment, insecure, caCertificates, http2, userAgent);
+                    environment, insecure, caCertificates, http2, userAgent, writeLimit);
         }
     }
 }

@@ -48,6 +48,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -85,6 +86,7 @@ public final class HttpClient implements AutoCloseable {
     private final Class<? extends Channel> channelClass;
     private final SslContext ssl;
     private final Map<PoolKey, HostPool> pools = new ConcurrentHashMap<>();
+    private final GlobalTrafficShapingHandler shaper;
 
     private record PoolKey(Endpoint endpoint, ProxySpec proxy) {
     }
@@ -95,6 +97,9 @@ public final class HttpClient implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("carryon-client", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        // Shaping paces writes without blocking the event loop; it counts buffers, so bodies are then copied.
+        this.shaper = config.writeLimit() > 0 ? new GlobalTrafficShapingHandler(group, config.writeLimit(), 0, 250)
+                : null;
         try {
             SslContextBuilder b = SslContextBuilder.forClient();
             if (config.insecure()) {
@@ -146,6 +151,9 @@ public final class HttpClient implements AutoCloseable {
     public void close() {
         for (HostPool p : pools.values()) {
             p.close();
+        }
+        if (shaper != null) {
+            shaper.release();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
@@ -217,7 +225,7 @@ public final class HttpClient implements AutoCloseable {
                 slots.release();
             });
             boolean absolute = proxy != null && proxy.kind() == ProxySpec.Kind.HTTP && !endpoint.tls();
-            boolean zeroCopy = !endpoint.tls();
+            boolean zeroCopy = !endpoint.tls() && shaper == null;
             ch.eventLoop().execute(() -> {
                 ch.pipeline().get(CallHandler.class).call = call;
                 write(ch, request, absolute, zeroCopy, call);
@@ -379,6 +387,9 @@ public final class HttpClient implements AutoCloseable {
                                         : new HttpProxyHandler(at, proxy.user(), proxy.password());
                                 ph.setConnectTimeoutMillis(config.connectTimeout().toMillis());
                                 p.addLast("proxy", ph);
+                            }
+                            if (shaper != null) {
+                                p.addLast("shaping", shaper);
                             }
                             if (endpoint.tls()) {
                                 SslHandler sh = ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port());

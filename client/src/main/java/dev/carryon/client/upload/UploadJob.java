@@ -1,0 +1,639 @@
+package dev.carryon.client.upload;
+
+import dev.carryon.client.TransferException;
+import dev.carryon.client.http.Call;
+import dev.carryon.client.http.FileSlice;
+import dev.carryon.client.http.HttpClient;
+import dev.carryon.client.http.Request;
+import dev.carryon.core.digest.DigestAlgorithm;
+import dev.carryon.core.download.Backoff;
+import dev.carryon.core.download.ResponseHead;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One file to one tus endpoint: discovers what the server offers, resumes the upload an earlier run began (or
+ * starts one), sends the rest in PATCHes with per-chunk checksums where offered, in parallel parts where
+ * concatenation is offered, and retries from the server's own offset after any failure.
+ */
+final class UploadJob {
+
+    private static final String TUS = "1.0.0";
+    private static final long MIN_PART = 8L << 20;
+
+    private final HttpClient client;
+    private final UploadOptions options;
+    private final UploadListener listener;
+    private final ResumeStore store;
+    private final Path file;
+    private final URI endpoint;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong sent = new AtomicLong();
+    private final Object lock = new Object();
+    private long size;
+    private long mtimeNanos;
+    private String identity;
+    private Capabilities caps;
+    private int failures;
+    private long[] acknowledged = new long[0];
+
+    /** What the endpoint's OPTIONS said; without an answer, creation alone is assumed. */
+    private record Capabilities(Set<String> extensions, Set<String> checksums, long maxSize) {
+        boolean has(String extension) {
+            return extensions.contains(extension);
+        }
+    }
+
+    UploadJob(HttpClient client, UploadOptions options, UploadListener listener, ResumeStore store, Path file,
+              URI endpoint) {
+        this.client = client;
+        this.options = options;
+        this.listener = listener;
+        this.store = store;
+        this.file = file;
+        this.endpoint = endpoint;
+    }
+
+    UploadListener.Finished run() throws TransferException {
+        try {
+            return attempt();
+        } catch (TransferException e) {
+            listener.failed(file, e);
+            throw e;
+        }
+    }
+
+    private UploadListener.Finished attempt() throws TransferException {
+        readVersion();
+        caps = discover();
+        if (caps.maxSize() > 0 && size > caps.maxSize()) {
+            throw new TransferException(TransferException.Kind.HTTP, file + " has " + size + " bytes; the server"
+                    + " takes at most " + caps.maxSize());
+        }
+        ResumeStore.Entry entry = store.find(file, endpoint.toString()).orElse(null);
+        if (entry != null && !entry.sameVersion(identity, size, mtimeNanos)) {
+            listener.notice(file, file.getFileName() + " changed since the last run: starting a new upload");
+            entry = null;
+        }
+        int parts = options.connections() > 1 && caps.has("concatenation") && size >= 2 * MIN_PART
+                ? (int) Math.min(options.connections(), size / MIN_PART) : 1;
+        if (entry != null && !entry.parts().isEmpty()) {
+            parts = entry.parts().size();
+        } else if (entry != null) {
+            parts = 1;
+        }
+        Thread ticker = ticker();
+        try {
+            URI result = parts > 1 ? parallel(entry, parts) : single(entry);
+            store.remove(file, endpoint.toString());
+            UploadListener.Finished f = new UploadListener.Finished(file, result, size, sent.get(),
+                    Duration.ofNanos(System.nanoTime() - startNanos), false);
+            listener.finished(f);
+            return f;
+        } finally {
+            ticker.interrupt();
+        }
+    }
+
+    private void readVersion() throws TransferException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                throw new TransferException(TransferException.Kind.USAGE, file + " is not a regular file");
+            }
+            size = a.size();
+            mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            identity = String.valueOf(a.fileKey());
+        } catch (NoSuchFileException e) {
+            throw new TransferException(TransferException.Kind.USAGE, file + " does not exist");
+        } catch (IOException e) {
+            throw new TransferException(TransferException.Kind.LOCAL_IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file must stay the version the upload began with: a change would splice two versions. */
+    private void checkUnchanged() throws TransferException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (a.size() != size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != mtimeNanos
+                    || !String.valueOf(a.fileKey()).equals(identity)) {
+                throw new TransferException(TransferException.Kind.LOCAL_IO, file + " changed while it was being"
+                        + " uploaded; rerun the command to upload its new version");
+            }
+        } catch (IOException e) {
+            throw new TransferException(TransferException.Kind.LOCAL_IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Capabilities discover() {
+        try (Call c = client.send(request("OPTIONS", endpoint))) {
+            ResponseHead h = c.head();
+            drain(c);
+            Set<String> ext = split(h.first("tus-extension"));
+            Set<String> sums = split(h.first("tus-checksum-algorithm"));
+            long max = parse(h.first("tus-max-size"));
+            return new Capabilities(ext, sums, max);
+        } catch (IOException e) {
+            return new Capabilities(Set.of("creation"), Set.of(), -1);
+        }
+    }
+
+    // ---- one upload ----
+
+    private URI single(ResumeStore.Entry entry) throws TransferException {
+        URI upload = null;
+        long offset = 0;
+        if (entry != null && entry.upload() != null) {
+            URI known = URI.create(entry.upload());
+            long[] state = offsetOf(known);
+            if (state != null && state[1] == size) {
+                upload = known;
+                offset = state[0];
+                listener.notice(file, "resuming " + known + " at " + offset + " of " + size + " bytes");
+            } else {
+                listener.notice(file, "the earlier upload " + known + " is gone: starting a new one");
+            }
+        }
+        acknowledged = new long[] {offset};
+        boolean resumed = upload != null;
+        if (upload == null) {
+            long[] createdOffset = new long[1];
+            upload = create(size, null, createdOffset, true);
+            offset = createdOffset[0];
+            acknowledged[0] = offset;
+            save(upload, List.of());
+        }
+        listener.started(new UploadListener.Started(file, endpoint, upload, size, offset, resumed, 1));
+        send(upload, 0, size, offset, 0);
+        return upload;
+    }
+
+    // ---- parallel parts (tus concatenation) ----
+
+    private URI parallel(ResumeStore.Entry entry, int parts) throws TransferException {
+        long[] starts = new long[parts];
+        long[] lengths = new long[parts];
+        long each = size / parts;
+        for (int i = 0; i < parts; i++) {
+            starts[i] = i * each;
+            lengths[i] = i == parts - 1 ? size - starts[i] : each;
+        }
+        List<URI> urls = new ArrayList<>();
+        long[] offsets = new long[parts];
+        boolean resumed = false;
+        if (entry != null && entry.parts().size() == parts) {
+            resumed = true;
+            for (int i = 0; i < parts && resumed; i++) {
+                URI part = URI.create(entry.parts().get(i));
+                long[] state = offsetOf(part);
+                if (state == null || state[1] != lengths[i]) {
+                    resumed = false;
+                } else {
+                    urls.add(part);
+                    offsets[i] = state[0];
+                }
+            }
+            if (!resumed) {
+                listener.notice(file, "the earlier parts are gone: starting a new upload");
+                urls.clear();
+                java.util.Arrays.fill(offsets, 0);
+            }
+        }
+        if (urls.isEmpty()) {
+            for (int i = 0; i < parts; i++) {
+                urls.add(create(lengths[i], "partial", new long[1], false));
+            }
+            save(null, urls.stream().map(URI::toString).toList());
+        }
+        acknowledged = offsets.clone();
+        listener.started(new UploadListener.Started(file, endpoint, urls.get(0), size, sum(offsets), resumed, parts));
+        ExecutorService pool = Executors.newFixedThreadPool(parts, r -> {
+            Thread t = new Thread(r, "carryon-put-part");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                int n = i;
+                running.add(pool.submit(() -> {
+                    send(urls.get(n), starts[n], lengths[n], offsets[n], n);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof TransferException te) {
+                        throw te;
+                    }
+                    throw new TransferException(TransferException.Kind.NETWORK, "a part failed: " + e.getCause(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransferException(TransferException.Kind.NETWORK, "interrupted");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return concatenate(urls);
+    }
+
+    private URI concatenate(List<URI> parts) throws TransferException {
+        StringBuilder concat = new StringBuilder("final;");
+        for (URI p : parts) {
+            concat.append(concat.length() > 6 ? " " : "").append(p);
+        }
+        while (true) {
+            Request r = request("POST", endpoint).with("Upload-Concat", concat.toString())
+                    .with("Upload-Metadata", metadata());
+            try (Call c = client.send(r)) {
+                ResponseHead h = c.head();
+                String reason = h.status() >= 400 ? reason(c, h) : drain(c);
+                if (h.status() == 201 && h.first("location") != null) {
+                    return endpoint.resolve(h.first("location").strip());
+                }
+                failOrRetry(h, reason, "joining the parts");
+            } catch (TransferException e) {
+                throw e;
+            } catch (IOException e) {
+                failed(describe(e), null);
+            }
+        }
+    }
+
+    // ---- requests ----
+
+    /** POST: a new upload (or part) of {@code length} bytes; with data when creation-with-upload is offered. */
+    private URI create(long length, String concat, long[] offsetOut, boolean withData) throws TransferException {
+        while (true) {
+            Request r = request("POST", endpoint).with("Upload-Length", Long.toString(length));
+            if (concat != null) {
+                r = r.with("Upload-Concat", concat);
+            } else {
+                r = r.with("Upload-Metadata", metadata());
+            }
+            long first = 0;
+            // Data rides on the creation when offered, unless a checksum must precede it and no trailer can carry it.
+            if (withData && length > 0 && caps.has("creation-with-upload")
+                    && (!wantsChecksum() || caps.has("checksum-trailer"))) {
+                first = options.chunkSize() > 0 ? Math.min(options.chunkSize(), length) : length;
+                r = r.with("Content-Type", "application/offset+octet-stream")
+                        .withBody(slice(0, first, r));
+            }
+            try (Call c = client.send(r)) {
+                ResponseHead h = c.head();
+                String reason = h.status() >= 400 ? reason(c, h) : drain(c);
+                if (h.status() == 201 && h.first("location") != null) {
+                    URI upload = endpoint.resolve(h.first("location").strip());
+                    offsetOut[0] = first > 0 ? parse(h.first("upload-offset")) : 0;
+                    if (offsetOut[0] < 0) {
+                        offsetOut[0] = 0;
+                    }
+                    progress(0, offsetOut[0]);
+                    return upload;
+                }
+                failOrRetry(h, reason, "creating the upload");
+            } catch (TransferException e) {
+                throw e;
+            } catch (IOException e) {
+                failed(describe(e), null);
+            }
+        }
+    }
+
+    /** PATCHes bytes {@code [offset, length)} of a part that starts at {@code base} in the file. */
+    private void send(URI upload, long base, long length, long offset, int part) throws TransferException {
+        long at = offset;
+        while (at < length) {
+            checkUnchanged();
+            long chunk = options.chunkSize() > 0 ? Math.min(options.chunkSize(), length - at) : length - at;
+            Request r = request("PATCH", upload).with("Upload-Offset", Long.toString(at))
+                    .with("Content-Type", "application/offset+octet-stream");
+            r = r.withBody(slice(base + at, chunk, r));
+            FileSlice body = r.body();
+            if (body.trailers() == null && wantsChecksum()) {
+                DigestAlgorithm alg = checksumAlgorithm();
+                r = r.with("Upload-Checksum", tusName(alg) + " " + Base64.getEncoder().encodeToString(
+                        hashSlice(base + at, chunk, alg)));
+            }
+            try (Call c = client.send(r)) {
+                ResponseHead h = c.head();
+                String reason = h.status() >= 400 ? reason(c, h) : drain(c);
+                if (h.status() == 204 || h.status() == 200) {
+                    long now = parse(h.first("upload-offset"));
+                    if (now < at) {
+                        throw new TransferException(TransferException.Kind.HTTP, "the server answered the PATCH"
+                                + " with Upload-Offset " + h.first("upload-offset") + ", before " + at);
+                    }
+                    progress(part, now);
+                    at = now;
+                    synchronized (lock) {
+                        failures = 0;
+                    }
+                    continue;
+                }
+                if (h.status() == 409 || h.status() == 460) {
+                    long[] state = offsetOf(upload);
+                    if (state == null) {
+                        throw new TransferException(TransferException.Kind.HTTP, "the upload " + upload
+                                + " is gone; rerun to start a new one");
+                    }
+                    at = state[0];
+                    progress(part, at);
+                    failed(h.status() == 460 ? "the server found a checksum mismatch; sending the chunk again"
+                            : "the server is at another offset (" + at + ")", null);
+                    continue;
+                }
+                failOrRetry(h, reason, "sending data");
+            } catch (TransferException e) {
+                throw e;
+            } catch (IOException e) {
+                failed(describe(e), null);
+            }
+            long[] state = offsetOf(upload);
+            if (state != null) {
+                at = state[0];
+                progress(part, at);
+            }
+        }
+    }
+
+    /** HEAD: {offset, length} of an upload; null when it is gone (404, 410, 403). Retries other failures. */
+    private long[] offsetOf(URI upload) throws TransferException {
+        while (true) {
+            try (Call c = client.send(request("HEAD", upload))) {
+                ResponseHead h = c.head();
+                drain(c);
+                if (h.status() == 200 || h.status() == 204) {
+                    return new long[] {parse(h.first("upload-offset")), parse(h.first("upload-length"))};
+                }
+                if (h.status() == 404 || h.status() == 410 || h.status() == 403) {
+                    return null;
+                }
+                failOrRetry(h, "", "asking the upload's offset");
+            } catch (TransferException e) {
+                throw e;
+            } catch (IOException e) {
+                failed(describe(e), null);
+            }
+        }
+    }
+
+    private FileSlice slice(long position, long length, Request r) {
+        LongAccumulatorSink counter = new LongAccumulatorSink(sent);
+        if (wantsChecksum() && caps.has("checksum-trailer")) {
+            DigestAlgorithm alg = checksumAlgorithm();
+            MessageDigest d = alg.newDigest();
+            return new FileSlice(file, position, length, d::update,
+                    () -> List.<String[]>of(new String[] {"Upload-Checksum",
+                            tusName(alg) + " " + Base64.getEncoder().encodeToString(d.digest())}), counter);
+        }
+        return new FileSlice(file, position, length, null, null, counter);
+    }
+
+    /** Counts bytes as they leave. */
+    private record LongAccumulatorSink(AtomicLong total) implements java.util.function.LongConsumer {
+        @Override
+        public void accept(long n) {
+            total.addAndGet(n);
+        }
+    }
+
+    private boolean wantsChecksum() {
+        return options.checksums() && caps.has("checksum") && !caps.checksums().isEmpty();
+    }
+
+    private DigestAlgorithm checksumAlgorithm() {
+        if (caps.checksums().contains("sha256")) {
+            return DigestAlgorithm.SHA_256;
+        }
+        if (caps.checksums().contains("sha1")) {
+            return DigestAlgorithm.SHA_1;
+        }
+        return caps.checksums().contains("sha512") ? DigestAlgorithm.SHA_512 : DigestAlgorithm.MD5;
+    }
+
+    private static String tusName(DigestAlgorithm a) {
+        return switch (a) {
+            case SHA_256 -> "sha256";
+            case SHA_512 -> "sha512";
+            case SHA_1 -> "sha1";
+            case MD5 -> "md5";
+        };
+    }
+
+    private byte[] hashSlice(long position, long length, DigestAlgorithm alg) throws TransferException {
+        MessageDigest d = alg.newDigest();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            long at = position;
+            while (at < position + length) {
+                buf.clear().limit((int) Math.min(buf.capacity(), position + length - at));
+                int n = ch.read(buf, at);
+                if (n < 0) {
+                    throw new TransferException(TransferException.Kind.LOCAL_IO, file + " got shorter while uploading");
+                }
+                buf.flip();
+                d.update(buf);
+                at += n;
+            }
+        } catch (IOException e) {
+            throw new TransferException(TransferException.Kind.LOCAL_IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return d.digest();
+    }
+
+    private Request request(String method, URI uri) {
+        Request r = new Request(method, uri, List.of()).with("Tus-Resumable", TUS).with(options.headers());
+        if (options.token() != null) {
+            r = r.with("Authorization", "Bearer " + options.token());
+        }
+        return r;
+    }
+
+    private String metadata() {
+        StringBuilder b = new StringBuilder("filename ")
+                .append(Base64.getEncoder().encodeToString(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+        for (Map.Entry<String, String> e : options.metadata().entrySet()) {
+            b.append(',').append(e.getKey()).append(' ')
+                    .append(Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        return b.toString();
+    }
+
+    private void save(URI upload, List<String> parts) throws TransferException {
+        try {
+            store.save(file, endpoint.toString(), new ResumeStore.Entry(identity, size, mtimeNanos,
+                    upload == null ? null : upload.toString(), parts));
+        } catch (IOException e) {
+            listener.notice(file, "cannot remember the upload for a later run (" + e.getMessage()
+                    + "); it goes on, but a rerun would start over");
+        }
+    }
+
+    // ---- failures ----
+
+    /** Retryable statuses wait and return; others end the upload with the server's reason. */
+    private void failOrRetry(ResponseHead h, String reason, String doing) throws TransferException {
+        int s = h.status();
+        if (s == 408 || s == 423 || s == 429 || s >= 500 && s != 501 && s != 505 && s != 507) {
+            Duration retryAfter = null;
+            String ra = h.first("retry-after");
+            if (ra != null && ra.strip().chars().allMatch(Character::isDigit) && !ra.isBlank()) {
+                retryAfter = Duration.ofSeconds(Long.parseLong(ra.strip()));
+            }
+            failed(s + " while " + doing + (reason.isEmpty() ? "" : " (" + reason + ")"), retryAfter);
+            return;
+        }
+        throw new TransferException(TransferException.Kind.HTTP, "the server answered " + s + " while " + doing
+                + (reason.isEmpty() ? "" : ": " + reason));
+    }
+
+    private void failed(String reason, Duration retryAfter) throws TransferException {
+        int n;
+        synchronized (lock) {
+            n = ++failures;
+        }
+        if (n > options.retries()) {
+            throw new TransferException(TransferException.Kind.NETWORK, "gave up after " + (n - 1) + " failed"
+                    + " attempts in a row without progress; the last: " + reason
+                    + ". What the server has is kept: rerun the same command to resume");
+        }
+        Duration delay = Backoff.DEFAULT.delay(n, retryAfter, ThreadLocalRandom.current().nextDouble());
+        listener.retrying(file, reason, delay, n);
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException(TransferException.Kind.NETWORK, "interrupted");
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    // ---- progress ----
+
+    private void progress(int part, long offset) {
+        synchronized (lock) {
+            if (part < acknowledged.length) {
+                acknowledged[part] = offset;
+            }
+        }
+    }
+
+    private Thread ticker() {
+        Thread t = new Thread(() -> {
+            long lastSent = sent.get();
+            long lastTick = System.nanoTime();
+            double speed = 0;
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(200);
+                    long now = System.nanoTime();
+                    long s = sent.get();
+                    double instant = (s - lastSent) * 1e9 / Math.max(1, now - lastTick);
+                    speed = speed == 0 ? instant : speed * 0.7 + instant * 0.3;
+                    lastSent = s;
+                    lastTick = now;
+                    long ack;
+                    int parts;
+                    synchronized (lock) {
+                        ack = sum(acknowledged);
+                        parts = acknowledged.length;
+                    }
+                    listener.progress(new UploadListener.Progress(file, ack, s, size, (long) speed, parts));
+                }
+            } catch (InterruptedException e) {
+                // the upload ended
+            }
+        }, "carryon-put-progress");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    // ---- helpers ----
+
+    private static String drain(Call c) throws IOException {
+        ByteBuf buf;
+        while ((buf = c.read()) != null) {
+            buf.release();
+        }
+        return "";
+    }
+
+    private static String reason(Call c, ResponseHead h) {
+        StringBuilder b = new StringBuilder();
+        try {
+            ByteBuf buf;
+            while (b.length() < 2048 && (buf = c.read()) != null) {
+                b.append(buf.toString(StandardCharsets.UTF_8));
+                buf.release();
+            }
+        } catch (IOException e) {
+            // the status says enough
+        }
+        String text = b.toString().replaceAll("\\s+", " ").strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    private static Set<String> split(String list) {
+        Set<String> out = new HashSet<>();
+        if (list != null) {
+            for (String s : list.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long parse(String v) {
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
