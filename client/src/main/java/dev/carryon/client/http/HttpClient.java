@@ -197,8 +197,12 @@ public final class HttpClient implements AutoCloseable {
         }
 
         private Call sendHttp1(Channel ch, Request request, boolean reused) {
+            // Taken now: once the connection has closed, its pipeline no longer holds its handlers.
+            CallHandler handler = ch.pipeline().get(CallHandler.class);
             Call call = new Call(ch, config.responseTimeout(), config.stallTimeout(), reused, (c, reusable) -> {
-                ch.pipeline().get(CallHandler.class).call = null;
+                if (handler != null) {
+                    handler.call = null;
+                }
                 if (reusable && ch.isActive()) {
                     giveBack(ch);
                 } else {
@@ -209,7 +213,13 @@ public final class HttpClient implements AutoCloseable {
             boolean absolute = proxy != null && proxy.kind() == ProxySpec.Kind.HTTP && !endpoint.tls();
             FullHttpRequest req = encode(request, absolute);
             ch.eventLoop().execute(() -> {
-                ch.pipeline().get(CallHandler.class).call = call;
+                if (handler == null || !ch.isActive()) {
+                    // closed since it was taken from the pool: channelInactive will not tell this call
+                    ReferenceCountUtil.release(req);
+                    call.onError(new IOException("the connection closed before the request was sent"));
+                    return;
+                }
+                handler.call = call;
                 ch.writeAndFlush(req).addListener(f -> {
                     if (!f.isSuccess()) {
                         call.onError(f.cause());
