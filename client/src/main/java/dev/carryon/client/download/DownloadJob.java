@@ -1037,7 +1037,8 @@ final class DownloadJob {
         String reason = f.kind() == Verdict.Kind.HTTP ? Fetcher.reason(r.call(), r.head()) : "";
         r.call().close();
         String what = f.kind() == Verdict.Kind.PROTOCOL
-                ? f.reason() + "; nothing of that answer was kept"
+                ? f.reason() + "; nothing of that answer was kept, and what is held is: rerun the same command to"
+                        + " try again"
                 : "the server answered " + f.reason() + (reason.isEmpty() ? "" : " (" + reason + ")")
                         + " for " + r.at();
         return new DownloadException(DownloadException.Kind.HTTP, what);
