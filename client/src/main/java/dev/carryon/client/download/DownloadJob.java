@@ -194,6 +194,7 @@ final class DownloadJob {
             }
             if (options.overwrite()) {
                 part.discard();
+                part.open();
                 return Optional.empty();
             }
             Optional<DownloadState> state = part.readState();
