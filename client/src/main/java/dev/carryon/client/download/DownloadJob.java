@@ -280,15 +280,16 @@ final class DownloadJob {
                             continue;
                         }
                     }
-                    digests.take(r.head(), r.head().status() == 200);
                     if (r.head().status() == 200) {
                         if (!held.isEmpty()) {
                             listener.notice(url, "the server sent the whole file: starting over from zero");
                         }
-                        resetHeld();
+                        resetHeld(); // forgets every promise too: take this response's after it
                         adopted = false;
+                        digests.take(r.head(), true);
                         return body;
                     }
+                    digests.take(r.head(), false);
                     if (adopted) {
                         long end = held.size();
                         if (version.length() < end || !body.matches(part, end)) {
@@ -619,21 +620,23 @@ final class DownloadJob {
         }
         Verdict v = ResponseJudge.judge(asked, expected, true, r.head(), Instant.now());
         if (v instanceof Verdict.Body b) {
+            if (b.restart()) {
+                // 200 to a ranged request: keep this body as the download from byte 0 of the new version, and
+                // its digests (after starting over, which forgets the old version's).
+                if (!startOver(gen, b.version(), "the server sent the whole file instead of a range (the file"
+                        + " changed, or it stopped supporting ranges): starting over with it")) {
+                    r.call().close();
+                    return null;
+                }
+                digests.take(r.head(), true);
+                return new Body(r, 0);
+            }
             String contradiction = digests.take(r.head(), b.range() != null && b.range().first() == 0
                     && b.range().last() == b.version().length() - 1);
             if (contradiction != null) {
                 r.call().close();
                 startOver(gen, null, contradiction);
                 return null;
-            }
-            if (b.restart()) {
-                // 200 to a ranged request: keep this body as the download from byte 0 of the new version.
-                if (!startOver(gen, b.version(), "the server sent the whole file instead of a range (the file"
-                        + " changed, or it stopped supporting ranges): starting over with it")) {
-                    r.call().close();
-                    return null;
-                }
-                return new Body(r, 0);
             }
             return new Body(r, asked.first());
         }
