@@ -177,7 +177,7 @@ public final class FaultProxy implements AutoCloseable {
             return f;
         }
 
-        /** Add a header field to the response (replacing one of the same name). */
+        /** Add a header field to the response (replacing one of the same name); a null value removes it. */
         public Fault header(String name, String value) {
             Fault f = copy("header " + name);
             List<String[]> h = new ArrayList<>(addHeaders);
@@ -410,7 +410,10 @@ public final class FaultProxy implements AutoCloseable {
                     }
                 }
                 for (String[] h : fault.addHeaders) {
-                    resp = resp.without(h[0]).with(h[0], h[1]);
+                    resp = resp.without(h[0]);
+                    if (h[1] != null) {
+                        resp = resp.with(h[0], h[1]);
+                    }
                 }
                 boolean bodyless = request.method().equals("HEAD") || status == 204 || status == 304;
                 String te = resp.header("transfer-encoding");
