@@ -308,6 +308,9 @@ final class DownloadJob {
                     }
                     return body;
                 }
+                if (v instanceof Verdict.Failure f) {
+                    throw refusal(f, r); // reads the server's reason from the body first, then closes
+                }
                 body.close();
                 if (v instanceof Verdict.Unsatisfiable u) {
                     if (u.length() == 0 && !adopted) {
@@ -332,8 +335,7 @@ final class DownloadJob {
                     failed(retry.reason(), retry.retryAfter(), false);
                     continue;
                 }
-                Verdict.Failure f = (Verdict.Failure) v;
-                throw refusal(f, r);
+                throw new IllegalStateException("unexpected verdict " + v);
             } catch (DownloadException e) {
                 if (body != null) {
                     body.close();
@@ -835,6 +837,9 @@ final class DownloadJob {
                 digests.take(r.head(), false);
                 return body;
             }
+            if (v instanceof Verdict.Failure f) {
+                throw refusal(f, r); // reads the server's reason from the body first, then closes
+            }
             body.close();
             if (v instanceof Verdict.Changed c) {
                 listener.notice(url, c.reason() + ": starting over");
@@ -854,7 +859,7 @@ final class DownloadJob {
                 failed(retry.reason(), retry.retryAfter(), false);
                 return null;
             }
-            throw refusal((Verdict.Failure) v, r);
+            throw new IllegalStateException("unexpected verdict " + v);
         } catch (DownloadException e) {
             body.close();
             throw e;
