@@ -343,12 +343,16 @@ class FaultInjectionTest {
     @Test
     void notFoundFailsAtOnceWithTheStatus(@TempDir Path out) throws Exception {
         Recorder rec = new Recorder();
+        long t0 = System.nanoTime();
         try (Downloader d = Fixtures.downloader(rec, options().build())) {
             assertThatThrownBy(() -> d.download(url("missing.bin"), Destination.directory(out)))
                     .isInstanceOfSatisfying(DownloadException.class,
                             e -> assertThat(e.kind()).isEqualTo(DownloadException.Kind.HTTP))
-                    .hasMessageContaining("404 Not Found");
+                    .hasMessageContaining("404 Not Found")
+                    .hasMessageContaining("no such file"); // the server's reason, from the body
         }
+        // at once: not after the stall timeout (3 s here)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2500));
         assertThat(rec.retries).isEmpty();
         assertThat(proxy.count("GET")).isEqualTo(1);
         try (var files = Files.list(out)) {
