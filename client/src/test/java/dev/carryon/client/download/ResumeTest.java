@@ -141,6 +141,40 @@ class ResumeTest {
     }
 
     @Test
+    void withoutAnEtagAStrongLastModifiedIsTheIfRangeValidator(@TempDir Path out) throws Exception {
+        byte[] data = Served.random(SIZE, 41);
+        String name = serveNew(data);
+        Path target = out.resolve(name);
+        interruptedRun(name, target, CUT, Fault.pass().header("ETag", null));
+        String lastModified = proxy.exchanges().get(0).responseHeader("Last-Modified");
+        assertThat(lastModified).isNotNull();
+        DownloadState s = Fixtures.state(target).orElseThrow();
+        assertThat(s.version().etag()).isNull();
+        assertThat(s.version().lastModifiedStrong()).isTrue();
+        proxy.otherwise(r -> Fault.pass().header("ETag", null));
+        int before = proxy.exchanges().size();
+        Recorder rec = new Recorder();
+        DownloadListener.Finished f = run(target, name, rec, 4);
+        assertThat(Served.sha256(f.file())).isEqualTo(Served.sha256(data));
+        assertThat(rec.started.get(0).validator()).startsWith("strong Last-Modified");
+        assertThat(proxy.exchanges().subList(before, proxy.exchanges().size())).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.request().header("If-Range")).isEqualTo(lastModified);
+            assertThat(e.status()).isEqualTo(206);
+        });
+        assertThat(f.fetched()).isEqualTo(SIZE - CUT);
+
+        // and the file replaced between runs: the date no longer matches, the server sends it whole
+        interruptedRun(name, target.resolveSibling("again.bin"), CUT, Fault.pass().header("ETag", null));
+        byte[] fresh = Served.random(SIZE, 42);
+        Served.put(served, name, fresh, 20);
+        proxy.otherwise(r -> Fault.pass().header("ETag", null));
+        Recorder rec2 = new Recorder();
+        DownloadListener.Finished g = run(target.resolveSibling("again.bin"), name, rec2, 4);
+        assertThat(Served.sha256(g.file())).isEqualTo(Served.sha256(fresh));
+        assertThat(rec2.notices).anyMatch(n -> n.contains("whole file"));
+    }
+
+    @Test
     void aFileReplacedBetweenRunsIsDownloadedAfreshWithAStrongEtag(@TempDir Path out) throws Exception {
         byte[] old = Served.random(SIZE, 23);
         String name = serveNew(old);
