@@ -21,12 +21,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code carryon get} as a process: kill -9 in the middle of a rate-limited download and the rerun, exit codes
  * and their messages, --json events, a rerun on a finished file.
  */
-@Timeout(120)
+@Timeout(60)
 class GetCommandTest {
 
     static final int SIZE = 10 << 20;
@@ -232,5 +233,52 @@ class GetCommandTest {
         }
         assertThat(GetProcess.gets(server)).as("GET requests after the reruns").isEqualTo(gets);
         assertThat(GetProcess.sha256(out.resolve("small.bin"))).isEqualTo(GetProcess.sha256(small));
+    }
+
+    @Test
+    void getFromCarryonServeAsAProcessWithEightConnections(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("big.bin");
+        try (ServeProcess serve = ServeProcess.start(served)) {
+            GetProcess.Result r = GetProcess.run(dir.resolve("logs"), Duration.ofSeconds(60),
+                    serve.url + "big.bin", "-o", target.toString(), "-x", "8", "--json");
+            assertThat(r.exitCode()).as("%s", r).isZero();
+        }
+        assertThat(GetProcess.sha256(target)).isEqualTo(GetProcess.sha256(data));
+    }
+
+    /** Null on success, else what the command said. */
+    static String sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return p.waitFor() == 0 ? null : "exit " + p.exitValue() + ": " + out.strip();
+    }
+
+    @Test
+    void aFullDiskExitsWithSixAndARerunAfterFreeingSpaceFinishes(@TempDir Path dir) throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        String mounted = sh("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", small.toString());
+        assumeTrue(mounted == null, () -> "cannot mount a small tmpfs to fill the disk (" + mounted
+                + "): this test needs root or CAP_SYS_ADMIN, and is skipped");
+        try {
+            Path target = small.resolve("big.bin");
+            GetProcess.Result full = GetProcess.run(dir.resolve("logs"), Duration.ofSeconds(60), url("big.bin"),
+                    "-o", target.toString(), "-x", "4", "--limit-rate", "4M");
+            assertThat(full.exitCode()).as("%s", full).isEqualTo(6);
+            assertThat(full.stderr()).containsIgnoringCase("no space left")
+                    .contains("free some space and rerun the same command");
+            assertThat(Files.exists(target)).isFalse();
+            DownloadState state = GetProcess.state(target).orElseThrow();
+            assertThat(claimsHold(state, GetProcess.part(target))).isNull();
+
+            assertThat(sh("mount", "-o", "remount,size=40m", small.toString())).isNull();
+            GetProcess.Result again = GetProcess.run(dir.resolve("logs"), Duration.ofSeconds(60), url("big.bin"),
+                    "-o", target.toString(), "-x", "4", "--limit-rate", "40M");
+            assertThat(again.exitCode()).as("%s", again).isZero();
+            assertThat(GetProcess.sha256(target)).isEqualTo(GetProcess.sha256(data));
+        } finally {
+            if (sh("umount", small.toString()) != null) {
+                sh("umount", "-l", small.toString());
+            }
+        }
     }
 }
