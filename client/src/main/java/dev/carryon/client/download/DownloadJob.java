@@ -195,6 +195,7 @@ final class DownloadJob {
             }
             if (options.overwrite()) {
                 part.discard();
+                part.open();
                 return Optional.empty();
             }
             Optional<DownloadState> state = part.readState();
@@ -280,15 +281,16 @@ final class DownloadJob {
                             continue;
                         }
                     }
-                    digests.take(r.head(), r.head().status() == 200);
                     if (r.head().status() == 200) {
                         if (!held.isEmpty()) {
                             listener.notice(url, "the server sent the whole file: starting over from zero");
                         }
-                        resetHeld();
+                        resetHeld(); // forgets every promise too: take this response's after it
                         adopted = false;
+                        digests.take(r.head(), true);
                         return body;
                     }
+                    digests.take(r.head(), false);
                     if (adopted) {
                         long end = held.size();
                         if (version.length() < end || !body.matches(part, end)) {
@@ -306,6 +308,9 @@ final class DownloadJob {
                         }
                     }
                     return body;
+                }
+                if (v instanceof Verdict.Failure f) {
+                    throw refusal(f, r); // reads the server's reason from the body first, then closes
                 }
                 body.close();
                 if (v instanceof Verdict.Unsatisfiable u) {
@@ -331,8 +336,7 @@ final class DownloadJob {
                     failed(retry.reason(), retry.retryAfter(), false);
                     continue;
                 }
-                Verdict.Failure f = (Verdict.Failure) v;
-                throw refusal(f, r);
+                throw new IllegalStateException("unexpected verdict " + v);
             } catch (TransferException e) {
                 if (body != null) {
                     body.close();
@@ -619,21 +623,23 @@ final class DownloadJob {
         }
         Verdict v = ResponseJudge.judge(asked, expected, true, r.head(), Instant.now());
         if (v instanceof Verdict.Body b) {
+            if (b.restart()) {
+                // 200 to a ranged request: keep this body as the download from byte 0 of the new version, and
+                // its digests (after starting over, which forgets the old version's).
+                if (!startOver(gen, b.version(), "the server sent the whole file instead of a range (the file"
+                        + " changed, or it stopped supporting ranges): starting over with it")) {
+                    r.call().close();
+                    return null;
+                }
+                digests.take(r.head(), true);
+                return new Body(r, 0);
+            }
             String contradiction = digests.take(r.head(), b.range() != null && b.range().first() == 0
                     && b.range().last() == b.version().length() - 1);
             if (contradiction != null) {
                 r.call().close();
                 startOver(gen, null, contradiction);
                 return null;
-            }
-            if (b.restart()) {
-                // 200 to a ranged request: keep this body as the download from byte 0 of the new version.
-                if (!startOver(gen, b.version(), "the server sent the whole file instead of a range (the file"
-                        + " changed, or it stopped supporting ranges): starting over with it")) {
-                    r.call().close();
-                    return null;
-                }
-                return new Body(r, 0);
             }
             return new Body(r, asked.first());
         }
@@ -832,6 +838,9 @@ final class DownloadJob {
                 digests.take(r.head(), false);
                 return body;
             }
+            if (v instanceof Verdict.Failure f) {
+                throw refusal(f, r); // reads the server's reason from the body first, then closes
+            }
             body.close();
             if (v instanceof Verdict.Changed c) {
                 listener.notice(url, c.reason() + ": starting over");
@@ -851,7 +860,7 @@ final class DownloadJob {
                 failed(retry.reason(), retry.retryAfter(), false);
                 return null;
             }
-            throw refusal((Verdict.Failure) v, r);
+            throw new IllegalStateException("unexpected verdict " + v);
         } catch (TransferException e) {
             body.close();
             throw e;
@@ -1038,7 +1047,8 @@ final class DownloadJob {
         String reason = f.kind() == Verdict.Kind.HTTP ? Fetcher.reason(r.call(), r.head()) : "";
         r.call().close();
         String what = f.kind() == Verdict.Kind.PROTOCOL
-                ? f.reason() + "; nothing of that answer was kept"
+                ? f.reason() + "; nothing of that answer was kept, and what is held is: rerun the same command to"
+                        + " try again"
                 : "the server answered " + f.reason() + (reason.isEmpty() ? "" : " (" + reason + ")")
                         + " for " + r.at();
         return new TransferException(TransferException.Kind.HTTP, what);
@@ -1060,20 +1070,25 @@ final class DownloadJob {
 
     /** Makes the written bytes durable, then records them (never the other way round). */
     private void checkpoint() throws TransferException {
-        DownloadState state;
-        synchronized (this) {
-            if (!dirty || version == null) {
-                return;
-            }
-            dirty = false;
-            state = new DownloadState(url.toString(), fetcher.source().toString(), version, held.copy(),
-                    digests.reprDigestField());
-        }
+        // The read side of the write lock keeps a restart (which truncates the part file) from coming between
+        // the snapshot and the control file that records it.
+        writes.readLock().lock();
         try {
+            DownloadState state;
+            synchronized (this) {
+                if (!dirty || version == null) {
+                    return;
+                }
+                dirty = false;
+                state = new DownloadState(url.toString(), fetcher.source().toString(), version, held.copy(),
+                        digests.reprDigestField());
+            }
             part.sync();
             part.writeState(state);
         } catch (IOException e) {
             throw local("cannot record progress in " + part.control(), e);
+        } finally {
+            writes.readLock().unlock();
         }
     }
 

@@ -171,6 +171,10 @@ public final class Call implements AutoCloseable {
         if (ended) {
             return null;
         }
+        if (closed) {
+            // nothing arrives for a closed call: waiting would only end with the stall timeout
+            throw new IOException("the response was already closed");
+        }
         Object e = take(stallTimeout, "no data for " + stallTimeout.toSeconds() + " s");
         if (e == END) {
             ended = true;

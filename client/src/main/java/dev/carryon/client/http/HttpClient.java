@@ -215,8 +215,12 @@ public final class HttpClient implements AutoCloseable {
         }
 
         private Call sendHttp1(Channel ch, Request request, boolean reused) {
+            // Taken now: once the connection has closed, its pipeline no longer holds its handlers.
+            CallHandler handler = ch.pipeline().get(CallHandler.class);
             Call call = new Call(ch, config.responseTimeout(), config.stallTimeout(), reused, (c, reusable) -> {
-                ch.pipeline().get(CallHandler.class).call = null;
+                if (handler != null) {
+                    handler.call = null;
+                }
                 if (reusable && ch.isActive()) {
                     giveBack(ch);
                 } else {
@@ -227,7 +231,12 @@ public final class HttpClient implements AutoCloseable {
             boolean absolute = proxy != null && proxy.kind() == ProxySpec.Kind.HTTP && !endpoint.tls();
             boolean zeroCopy = !endpoint.tls() && shaper == null;
             ch.eventLoop().execute(() -> {
-                ch.pipeline().get(CallHandler.class).call = call;
+                if (handler == null || !ch.isActive()) {
+                    // closed since it was taken from the pool: channelInactive will not tell this call
+                    call.onError(new IOException("the connection closed before the request was sent"));
+                    return;
+                }
+                handler.call = call;
                 write(ch, request, absolute, zeroCopy, call);
                 ch.read();
             });

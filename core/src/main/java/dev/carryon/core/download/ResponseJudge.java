@@ -90,7 +90,9 @@ public final class ResponseJudge {
             return lie("206 with an impossible Content-Range: " + head.first("content-range"));
         }
         if (first != asked.first() || last > asked.last()) {
-            return lie("206 for bytes " + first + "-" + last + " when " + asked + " was asked");
+            return lie("206 with Content-Range: " + head.first("content-range").strip() + " when Range: bytes="
+                    + asked.first() + "-" + (asked.last() == Long.MAX_VALUE - 1 ? "" : Long.toString(asked.last()))
+                    + " was asked");
         }
         String cl = head.first("content-length");
         if (cl != null && parse(cl.strip()) != last - first + 1) {
