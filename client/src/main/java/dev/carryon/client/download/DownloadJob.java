@@ -372,12 +372,18 @@ final class DownloadJob {
     private void transfer(Body first) throws TransferException {
         int workers = segmented ? options.connections() : 1;
         List<Thread> threads = new ArrayList<>();
+        SegmentPlanner.Segment firstSegment = null;
         synchronized (this) {
             running = workers;
+            if (segmented && first != null) {
+                // Claimed before any other worker starts, so the first response is never thrown away.
+                firstSegment = planner.claimFrom(first.position()).orElse(null);
+            }
         }
         for (int i = 0; i < workers; i++) {
             Body mine = i == 0 ? first : null;
-            Thread t = new Thread(() -> work(mine), "carryon-get-" + i);
+            SegmentPlanner.Segment claimed = i == 0 ? firstSegment : null;
+            Thread t = new Thread(() -> work(mine, claimed), "carryon-get-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -442,10 +448,10 @@ final class DownloadJob {
                 connections);
     }
 
-    private void work(Body first) {
+    private void work(Body first, SegmentPlanner.Segment claimed) {
         try {
             if (segmented) {
-                segmentedWork(first);
+                segmentedWork(first, claimed);
             } else {
                 singleWork(first);
             }
@@ -472,18 +478,15 @@ final class DownloadJob {
     }
 
     /** One connection of a segmented download: claim, fetch with If-Range, write, until nothing is left. */
-    private void segmentedWork(Body first) throws TransferException {
+    private void segmentedWork(Body first, SegmentPlanner.Segment claimed) throws TransferException {
         Body body = first;
-        SegmentPlanner.Segment segment = null;
+        SegmentPlanner.Segment segment = claimed;
         int gen;
         synchronized (this) {
             gen = generation;
-            if (body != null) {
-                segment = planner.claimFrom(body.position()).orElse(null);
-                if (segment == null) {
-                    body.close();
-                    body = null;
-                }
+            if (body != null && segment == null) {
+                body.close();
+                body = null;
             }
         }
         while (true) {
