@@ -6,6 +6,7 @@ import dev.carryon.server.http.HttpHandler;
 import dev.carryon.server.http.ServerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -95,10 +96,15 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                             ? new Http2ServerUpgradeCodec(http2Codec(), http2Multiplexer())
                             : null,
                     c.maxHeaderSize());
-            p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<>() {
+            p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
+                // Prior knowledge: HTTP/2 takes this handler's place, in front of the HTTP/1.1 tail. (Added
+                // last, behind the HTTP/1.1 router, it never saw a byte: the router swallowed them all.)
                 @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(http2Codec(), http2Multiplexer());
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                    Http2FrameCodec frames = http2Codec();
+                    ctx.pipeline().addAfter(ctx.name(), null, frames);
+                    ctx.pipeline().addAfter(ctx.pipeline().context(frames).name(), null, http2Multiplexer());
+                    ctx.pipeline().remove(this);
                 }
             }));
         } else {
@@ -121,7 +127,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.config().setOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BodySizeEstimator.INSTANCE);
+                // No MESSAGE_SIZE_ESTIMATOR here: a stream channel refuses one (UnsupportedOperationException,
+                // which killed every stream). It needs none: what reaches it are DATA frames, which its own
+                // estimator counts by their bytes.
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new HttpHandler(server, FileBody.Mode.COPY, true));
