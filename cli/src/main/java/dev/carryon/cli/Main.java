@@ -27,6 +27,8 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // Descriptions are written as lines of about 100 characters; at picocli's default 80 each would wrap.
+        cli.setUsageHelpWidth(110);
         cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
         })
 final class PutCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE... URL", arity = "2..*",
+    @Parameters(paramLabel = "FILE... URL", arity = "2..*", hideParamSyntax = true,
             description = "The files to upload, then the tus endpoint, e.g. http://127.0.0.1:8080/uploads/")
     List<String> args = new ArrayList<>();
 
