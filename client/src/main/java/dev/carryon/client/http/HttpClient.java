@@ -1,5 +1,6 @@
 package dev.carryon.client.http;
 
+import dev.carryon.client.TransferException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -57,6 +58,7 @@ import io.netty.util.concurrent.Future;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -64,6 +66,7 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
@@ -80,6 +83,10 @@ import java.util.concurrent.TimeUnit;
  * curl's --insecure), and a per-host limit on connections. Requests have no body; responses stream.
  */
 public final class HttpClient implements AutoCloseable {
+
+    /** The pipeline's last handler until the connection is ready for requests. */
+    private static final String CONNECTING = "connecting";
+
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -411,6 +418,14 @@ public final class HttpClient implements AutoCloseable {
                                 }
                                 p.addLast("tls", sh);
                             }
+                            // Failures while connecting (proxy, TLS) reach the caller through their futures; without
+                            // this they would also be logged as unhandled, stack trace and all, on the user's terminal.
+                            p.addLast(CONNECTING, new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                    ctx.close();
+                                }
+                            });
                         }
                     });
             InetSocketAddress remote;
@@ -440,12 +455,13 @@ public final class HttpClient implements AutoCloseable {
                 String protocol = ApplicationProtocolNames.HTTP_1_1;
                 SslHandler sh = ch.pipeline().get(SslHandler.class);
                 if (sh != null) {
-                    await(sh.handshakeFuture(), "the TLS handshake with " + endpoint);
+                    awaitHandshake(sh, endpoint);
                     if (sh.applicationProtocol() != null) {
                         protocol = sh.applicationProtocol();
                     }
                 }
                 ChannelPipeline p = ch.pipeline();
+                p.remove(CONNECTING);
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                     p.addLast(Http2FrameCodecBuilder.forClient()
                             .initialSettings(Http2Settings.defaultSettings()
@@ -475,6 +491,24 @@ public final class HttpClient implements AutoCloseable {
                 Throwable c = f.cause();
                 throw new IOException(what + " failed: " + (c.getMessage() == null ? c.toString() : c.getMessage()), c);
             }
+        }
+
+        /**
+         * A certificate that is not trusted or names another host will not be trusted on a retry either: that
+         * failure is final, with what to do about it, as curl's is.
+         */
+        private void awaitHandshake(SslHandler sh, Endpoint endpoint) throws IOException {
+            Future<?> f = sh.handshakeFuture();
+            if (f.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000) && !f.isSuccess()) {
+                for (Throwable c = f.cause(); c != null; c = c.getCause()) {
+                    if (c instanceof CertificateException || c instanceof SSLPeerUnverifiedException) {
+                        throw new TransferException(TransferException.Kind.NETWORK, "the TLS certificate of " + endpoint
+                                + " is not accepted (" + f.cause().getMessage() + "); pass --cacert FILE with the"
+                                + " certificate that issued it, or --insecure to skip the check", f.cause());
+                    }
+                }
+            }
+            await(f, "the TLS handshake with " + endpoint);
         }
 
         private IOException connectFailure(Throwable cause) {

@@ -29,6 +29,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  * where TLS or HTTP/2 framing must touch them).
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
 
     private final ServerContext server;
     private final ConnectionTracker tracker;
@@ -78,6 +82,14 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 } else {
                     addHttp1(ctx.pipeline(), FileBody.Mode.COPY, false);
                 }
+            }
+
+            @Override
+            protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                // A client that distrusts the certificate, or a scanner, is not the server's fault: one debug line,
+                // not a warning with a stack trace per connection that anyone could provoke.
+                LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
+                ctx.close();
             }
         });
     }
