@@ -19,6 +19,17 @@ public enum ExitCode {
         this.meaning = meaning;
     }
 
+    /** The code of a transfer that failed this way. */
+    static ExitCode of(dev.carryon.client.TransferException.Kind kind) {
+        return switch (kind) {
+            case USAGE -> USAGE;
+            case NETWORK -> NETWORK;
+            case HTTP -> HTTP;
+            case INTEGRITY -> INTEGRITY;
+            case LOCAL_IO -> LOCAL_IO;
+        };
+    }
+
     /** For picocli's exit code list in --help: code to meaning, in order. */
     static java.util.Map<String, String> helpList() {
         java.util.Map<String, String> list = new java.util.LinkedHashMap<>();

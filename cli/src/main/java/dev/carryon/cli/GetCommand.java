@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -129,11 +128,7 @@ final class GetCommand implements Callable<Integer> {
                 .stallTimeout(stallTimeout)
                 .perHostConnections(perHost);
 
-        Map<String, Integer> codes = new HashMap<>();
-        for (TransferException.Kind k : TransferException.Kind.values()) {
-            codes.put(k.name(), exitCode(k).code);
-        }
-        DownloadListener listener = json ? new JsonEvents(System.out, codes)
+        DownloadListener listener = json ? new JsonEvents(System.out)
                 : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
         Path directory = dir != null ? dir : Path.of(".");
 
@@ -175,7 +170,7 @@ final class GetCommand implements Callable<Integer> {
             for (TransferException e : errors) {
                 failures.merge(e.kind(), 1, Integer::sum);
                 if (first == ExitCode.OK) {
-                    first = exitCode(e.kind());
+                    first = ExitCode.of(e.kind());
                 }
             }
         } catch (IOException e) {
@@ -222,16 +217,6 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    static ExitCode exitCode(TransferException.Kind kind) {
-        return switch (kind) {
-            case USAGE -> ExitCode.USAGE;
-            case NETWORK -> ExitCode.NETWORK;
-            case HTTP -> ExitCode.HTTP;
-            case INTEGRITY -> ExitCode.INTEGRITY;
-            case LOCAL_IO -> ExitCode.LOCAL_IO;
-        };
     }
 
 }

@@ -48,7 +48,7 @@ final class ProbeCommand implements Callable<Integer> {
         try (HttpClient client = new HttpClient(connection.client().build())) {
             report = new Prober(client, connection.apply(DownloadOptions.builder()).build()).probe(url);
         } catch (TransferException e) {
-            throw new CliException(GetCommand.exitCode(e.kind()), e.getMessage(), e);
+            throw new CliException(ExitCode.of(e.kind()), e.getMessage(), e);
         }
         if (json) {
             printJson(System.out, report);

@@ -117,7 +117,7 @@ final class PutCommand implements Callable<Integer> {
                         System.err.println("carryon: " + file + ": " + e.getMessage());
                     }
                     if (result == ExitCode.OK) {
-                        result = GetCommand.exitCode(e.kind());
+                        result = ExitCode.of(e.kind());
                     }
                 }
             }
