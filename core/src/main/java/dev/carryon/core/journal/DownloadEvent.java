@@ -44,10 +44,13 @@ public record DownloadEvent(String path, String etag, long size, String remote, 
         }
     }
 
-    /** The same event with the credential replaced (by a non-secret identifier of it). */
-    public DownloadEvent withCredential(String id) {
-        return new DownloadEvent(path, etag, size, remote, userAgent, id, startMillis, endMillis, range, multipart,
-                bodyFrom, bodyTo, finished);
+    /**
+     * The same event with the path and the credential replaced: the I/O thread records the raw request target and
+     * header, and the journal's thread turns them into the canonical path and a non-secret identifier.
+     */
+    public DownloadEvent resolved(String canonicalPath, String credentialId) {
+        return new DownloadEvent(canonicalPath, etag, size, remote, userAgent, credentialId, startMillis, endMillis,
+                range, multipart, bodyFrom, bodyTo, finished);
     }
 
     /** The body bytes this event reports. */
