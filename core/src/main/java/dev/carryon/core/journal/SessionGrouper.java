@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * Groups download events into sessions. Downloads are stateless range requests; two events belong to one session
  * when they are for the same version of the same file (path and ETag), from the same client (the token it
- * presented, or else its address and User-Agent), and close in time: the new request began no later than
+ * presented, or else its address and User-Agent; a weak and a strong ETag of the same value are the same
+ * version), and close in time: the new request began no later than
  * {@code gap} after the session's last activity. The parallel connections of a segmented download therefore make
  * one session, and a download resumed after a pause shorter than the gap continues its session.
  *
@@ -41,8 +42,13 @@ public final class SessionGrouper {
                 : "addr " + remote + " " + (userAgent == null ? "" : userAgent);
     }
 
+    /**
+     * A file's ETag is weak while it was modified within the last second and strong after, for the same version:
+     * the weakness is not part of which version it is.
+     */
     private static String key(String path, String etag, String clientKey) {
-        return path + '\u0000' + etag + '\u0000' + clientKey;
+        String version = etag.startsWith("W/") ? etag.substring(2) : etag;
+        return path + '\u0000' + version + '\u0000' + clientKey;
     }
 
     /** Adds an event to its session, opening a new one when none is close enough; returns that session. */

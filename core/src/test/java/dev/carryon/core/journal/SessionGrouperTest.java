@@ -85,6 +85,15 @@ class SessionGrouperTest {
     }
 
     @Test
+    void aWeakTagThatTurnedStrongIsTheSameVersion() {
+        DownloadSession a = grouper.record(range("/f.bin", "W/\"abc\"", "10.0.0.1", "curl/8", 0, 499, T0, T0 + 10,
+                500));
+        DownloadSession b = grouper.record(range(500, 999, T0 + 2000, T0 + 2010));
+        assertThat(b).isSameAs(a);
+        assertThat(a.complete()).isTrue();
+    }
+
+    @Test
     void anotherUserAgentAddressOrPathIsAnotherSession() {
         DownloadSession a = grouper.record(range(0, 99, T0, T0 + 10));
         DownloadSession ua = grouper.record(range("/f.bin", ETAG, "10.0.0.1", "wget/1", 0, 99, T0, T0 + 10, 100));

@@ -41,7 +41,6 @@ public final class TransferJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferJournal.class);
     private static final long WRITE_EVERY_MILLIS = 1000;
     private static final long UPLOADS_EVERY_MILLIS = 1000;
-    private static final long PRUNE_EVERY_MILLIS = 60_000;
     /** The most uploads the journal follows (the most recently changed). */
     public static final int MAX_UPLOADS = 1000;
 
@@ -74,6 +73,8 @@ public final class TransferJournal implements AutoCloseable {
     private final SessionGrouper grouper;
     private final Thread thread;
     private final long startedMillis = System.currentTimeMillis();
+    /** A quarter of the retention, within 250 ms and a minute: a session outlives its retention by that at most. */
+    private final long pruneEveryMillis;
     private volatile boolean running = true;
     private volatile View view = new View(List.of(), List.of());
 
@@ -97,6 +98,7 @@ public final class TransferJournal implements AutoCloseable {
         this.uploadSource = followUploads ? store : null;
         this.metrics = metrics;
         this.settings = settings;
+        this.pruneEveryMillis = Math.max(250, Math.min(60_000, settings.retention().toMillis() / 4));
         this.grouper = new SessionGrouper(settings.gap().toMillis(), () -> UUID.randomUUID().toString());
         this.thread = new Thread(this::run, "carryon-journal");
         thread.setDaemon(true);
@@ -170,7 +172,7 @@ public final class TransferJournal implements AutoCloseable {
                     lastUploads = now;
                     changed = true;
                 }
-                if (now - lastPrune >= PRUNE_EVERY_MILLIS) {
+                if (now - lastPrune >= pruneEveryMillis) {
                     prune(now);
                     lastPrune = now;
                     changed = true;
