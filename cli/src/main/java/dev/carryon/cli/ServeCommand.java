@@ -3,6 +3,7 @@ package dev.carryon.cli;
 import dev.carryon.core.range.RangePolicy;
 import dev.carryon.server.CarryonServer;
 import dev.carryon.server.ServerConfig;
+import dev.carryon.server.journal.JournalSettings;
 import dev.carryon.server.upload.UploadSettings;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
@@ -135,6 +136,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Build absolute upload Locations from Forwarded / X-Forwarded-* (only behind your own proxy).")
     boolean trustProxy;
 
+    @Option(names = "--no-journal",
+            description = "Do not record transfers (the journal behind /-/api/transfers).")
+    boolean noJournal;
+
+    @Option(names = "--journal-retention", defaultValue = "7d", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long the journal keeps a transfer after its last activity (default: ${DEFAULT-VALUE}).")
+    Duration journalRetention;
+
+    @Option(names = "--journal-max-sessions", defaultValue = "10000", paramLabel = "N",
+            description = "The most download sessions the journal keeps; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int journalMaxSessions;
+
+    @Option(names = "--journal-gap", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Requests of one client for one file version this close in time are one download session"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration journalGap;
+
     @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
             description = "Event loop threads (default: one per processor).")
     int ioThreads;
@@ -205,6 +224,8 @@ final class ServeCommand implements Callable<Integer> {
                     .transport(transport)
                     .sendfile(sendfileMode(sendfile))
                     .uploads(uploadSettings())
+                    .journal(noJournal ? null : JournalSettings.DEFAULT.withRetention(journalRetention)
+                            .withMaxSessions(journalMaxSessions).withGap(journalGap))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());

@@ -140,6 +140,34 @@ class ServeCommandTest {
         ServeProcess.Result r = ServeProcess.run("serve", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("--port", "--state", "--tls-cert", "Exit codes:", " 6 ", "local I/O");
+        assertThat(r.stdout()).contains("--no-journal", "--journal-retention", "--journal-max-sessions",
+                "--journal-gap");
+    }
+
+    @Test
+    void theJournalFlagsReachTheServer() throws Exception {
+        Files.writeString(root.resolve("j.txt"), "journal\n");
+        try (ServeProcess serve = ServeProcess.start(root, "--journal-retention", "7d", "--journal-gap", "30s",
+                "--journal-max-sessions", "5")) {
+            assertThat(exchange(serve.port(), "GET /j.txt HTTP/1.1\r\nHost: x\r\nUser-Agent: cli-test\r\n"
+                    + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 200 OK");
+            String api = "GET /-/api/transfers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String listed = exchange(serve.port(), api);
+            while (!listed.contains("\"path\":\"/j.txt\"") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                listed = exchange(serve.port(), api);
+            }
+            assertThat(listed).startsWith("HTTP/1.1 200 OK").contains("\"path\":\"/j.txt\"", "\"userAgent\":\"cli-test\"",
+                    "\"state\":\"done\"");
+        }
+        try (ServeProcess serve = ServeProcess.start(root, "--no-journal")) {
+            assertThat(exchange(serve.port(), "GET /-/api/transfers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 404 ").contains("--no-journal");
+        }
+        ServeProcess.Result bad = ServeProcess.run("serve", root.toString(), "--journal-retention", "0s");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("retention");
     }
 
     static String exchange(int port, String request) throws IOException {

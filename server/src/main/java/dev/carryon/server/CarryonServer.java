@@ -3,6 +3,7 @@ package dev.carryon.server;
 import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.http.ServerContext;
+import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.store.StateStore;
@@ -90,6 +91,7 @@ public final class CarryonServer implements AutoCloseable {
         DigestService digests = null;
         AccessLog accessLog = null;
         UploadService uploads = null;
+        TransferJournal journal = null;
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
@@ -100,8 +102,10 @@ public final class CarryonServer implements AutoCloseable {
             SslContext ssl = config.tls() ? ssl(config) : null;
             uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
                     root.root(), digests, metrics);
+            journal = config.journal() == null ? null
+                    : TransferJournal.start(store.transfers(), uploads != null, metrics, config.journal());
             ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,
-                    uploads == null ? null : new UploadEndpoint(uploads));
+                    uploads == null ? null : new UploadEndpoint(uploads), journal);
             ConnectionTracker tracker = new ConnectionTracker(metrics);
             Transport transport = Transport.choose(config.transport());
             boss = transport.newGroup(1, "carryon-accept");
@@ -135,6 +139,9 @@ public final class CarryonServer implements AutoCloseable {
             }
             if (uploads != null) {
                 uploads.close();
+            }
+            if (journal != null) {
+                journal.close();
             }
             if (digests != null) {
                 digests.close();
@@ -242,6 +249,9 @@ public final class CarryonServer implements AutoCloseable {
         if (context.uploads() != null) {
             context.uploads().service().close();
         }
+        if (context.journal() != null) {
+            context.journal().close();
+        }
         if (context.digests() != null) {
             context.digests().close();
         }
@@ -250,5 +260,10 @@ public final class CarryonServer implements AutoCloseable {
         }
         store.close();
         context.metrics().close();
+    }
+
+    /** The transfer journal, or null when it is off. */
+    public TransferJournal journal() {
+        return context.journal();
     }
 }

@@ -1,6 +1,7 @@
 package dev.carryon.server;
 
 import dev.carryon.core.range.RangePolicy;
+import dev.carryon.server.journal.JournalSettings;
 import dev.carryon.server.upload.UploadSettings;
 
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param transport       {@code auto} (native epoll where available), {@code epoll} or {@code nio}
  * @param sendfile        when plain HTTP/1.1 bodies go by sendfile(2) rather than by copying
  * @param uploads         the upload endpoint's settings, or null for no uploads
+ * @param journal         the transfer journal's settings, or null for no journal
  */
 public record ServerConfig(
         Path root,
@@ -43,7 +45,8 @@ public record ServerConfig(
         int ioThreads,
         String transport,
         Sendfile sendfile,
-        UploadSettings uploads) {
+        UploadSettings uploads,
+        JournalSettings journal) {
 
     public ServerConfig {
         Objects.requireNonNull(root, "root");
@@ -108,6 +111,7 @@ public record ServerConfig(
         b.transport = transport;
         b.sendfile = sendfile;
         b.uploads = uploads;
+        b.journal = journal;
         return b;
     }
 
@@ -136,6 +140,7 @@ public record ServerConfig(
         private String transport = "auto";
         private Sendfile sendfile = Sendfile.AUTO;
         private UploadSettings uploads = UploadSettings.DEFAULT;
+        private JournalSettings journal = JournalSettings.DEFAULT;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root);
@@ -164,13 +169,15 @@ public record ServerConfig(
         public Builder sendfile(Sendfile v) { sendfile = v; return this; }
         /** Upload settings; null turns uploads off. */
         public Builder uploads(UploadSettings v) { uploads = v; return this; }
+        /** Transfer journal settings; null turns the journal off. */
+        public Builder journal(JournalSettings v) { journal = v; return this; }
 
         public ServerConfig build() {
             Path state = stateDir != null ? stateDir : root.resolve(".carryon");
             return new ServerConfig(root, state, host, port, followSymlinks, serveHidden, listDirectories,
                     cacheControl, tlsCert, tlsKey, http2, idleTimeout, headerTimeout, sendTimeout, shutdownTimeout,
                     maxRequestLineLength, maxHeaderSize, rangePolicy, accessLog, digests, ioThreads, transport,
-                    sendfile, uploads);
+                    sendfile, uploads, journal);
         }
     }
 }

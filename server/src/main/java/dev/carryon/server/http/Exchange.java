@@ -1,6 +1,10 @@
 package dev.carryon.server.http;
 
+import dev.carryon.core.journal.DownloadEvent;
+import dev.carryon.core.range.ByteRange;
+import dev.carryon.core.range.MultipartLayout;
 import dev.carryon.server.files.FileBody;
+import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.transport.ConnectionGuard;
 import io.netty.channel.Channel;
@@ -48,6 +52,13 @@ final class Exchange {
     private final long startMillis = System.currentTimeMillis();
     private boolean keepAlive;
     private boolean linger;
+    // A file body for the transfer journal: which version, which bytes were planned, how far it was reported.
+    private String journalEtag;
+    private long journalSize;
+    private ByteRange journalRange;
+    private MultipartLayout journalMultipart;
+    private long journalReported;
+    private long journalReportedNanos;
 
     Exchange(ChannelHandlerContext ctx, ServerContext server, HttpRequest request, ConnectionGuard guard,
              boolean http2) {
@@ -81,6 +92,30 @@ final class Exchange {
 
     ChannelHandlerContext ctx() {
         return ctx;
+    }
+
+    /**
+     * Marks this response as a file body for the transfer journal: {@code range} (a whole file is its full range)
+     * or {@code multipart} is what the body carries; the bytes that actually leave are counted as they go.
+     */
+    void journal(String etag, long size, ByteRange range, MultipartLayout multipart) {
+        if (server.journal() != null && !head()) {
+            journalEtag = etag;
+            journalSize = size;
+            journalRange = range;
+            journalMultipart = multipart;
+            journalReportedNanos = startNanos;
+        }
+    }
+
+    /** Reports the body bytes {@code [reported, upTo)} to the journal: one event, one non-blocking offer. */
+    private void journalReport(String remote, long upTo, boolean finished) {
+        TransferJournal journal = server.journal();
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        journal.record(new DownloadEvent(request.uri(), journalEtag, journalSize, remote,
+                request.headers().get(HttpHeaderNames.USER_AGENT), auth, startMillis, System.currentTimeMillis(),
+                journalRange, journalMultipart, journalReported, Math.max(upTo, journalReported), finished));
+        journalReported = Math.max(upTo, journalReported);
     }
 
     /** After this response the connection closes: the request was malformed, or it carries a body we skip. */
@@ -119,6 +154,14 @@ final class Exchange {
             @Override
             public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
                 sent[0] = progress;
+                // A long body shows its progress in the journal about once a second, not only when it ends.
+                if (journalEtag != null) {
+                    long now = System.nanoTime();
+                    if (now - journalReportedNanos >= 1_000_000_000L) {
+                        journalReportedNanos = now;
+                        journalReport(remote(), progress, false);
+                    }
+                }
             }
 
             @Override
@@ -184,8 +227,13 @@ final class Exchange {
             server.metrics().responseCut();
         }
         AccessLog log = server.accessLog();
+        boolean fileBody = journalEtag != null && (status == 200 || status == 206);
+        String remote = log != null || fileBody ? remote() : null;
+        if (fileBody) {
+            journalReport(remote, sent, true);
+        }
         if (log != null) {
-            log.log(new AccessLog.Entry(remote(), startMillis, request.method().name(), request.uri(),
+            log.log(new AccessLog.Entry(remote, startMillis, request.method().name(), request.uri(),
                     http2 ? "HTTP/2.0" : request.protocolVersion().text(), status, sent,
                     request.headers().get(HttpHeaderNames.REFERER), request.headers().get(HttpHeaderNames.USER_AGENT),
                     request.headers().get(HttpHeaderNames.RANGE), duration, cut));

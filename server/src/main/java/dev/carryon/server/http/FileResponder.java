@@ -168,6 +168,13 @@ final class FileResponder {
                         ? FileBody.empty(file, bodyMode)
                         : FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1));
             }
+            if (!ex.head()) {
+                ByteRange range = plan instanceof ResponsePlan.Partial partial ? partial.range()
+                        : plan instanceof ResponsePlan.Whole && version.size() > 0
+                        ? new ByteRange(0, version.size() - 1) : null;
+                ex.journal(head.headers().get(HttpHeaderNames.ETAG), version.size(), range,
+                        plan instanceof ResponsePlan.Multipart multi ? multi.layout() : null);
+            }
             send(ex, file, plan, head, body);
         } finally {
             file.release();

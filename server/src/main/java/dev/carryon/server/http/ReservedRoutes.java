@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The server's own routes, under {@code /-/}. They are matched on the raw request target, before
+ * The server's own routes, under {@code /-/}: metrics, health, and the transfer journal's API. They are matched on the raw request target, before
  * percent-decoding, so they cannot hide a file: a file or directory named {@code -} in the root is still
  * reachable as {@code /%2D/...}, and listings link to it that way.
  */
@@ -18,11 +18,13 @@ final class ReservedRoutes {
     static final String METRICS = "/-/metrics";
     static final String HEALTH = "/-/health";
 
+    private final TransfersApi transfers = new TransfersApi();
+
     void answer(Exchange ex, String uri) {
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         HttpMethod method = ex.request().method();
-        if (!path.equals(METRICS) && !path.equals(HEALTH)) {
+        if (!path.equals(METRICS) && !path.equals(HEALTH) && !path.equals(TransfersApi.PATH)) {
             ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such route: " + path));
             return;
         }
@@ -34,7 +36,9 @@ final class ReservedRoutes {
             return;
         }
         FullHttpResponse r;
-        if (path.equals(METRICS)) {
+        if (path.equals(TransfersApi.PATH)) {
+            r = transfers.answer(ex.server(), ex.request(), uri);
+        } else if (path.equals(METRICS)) {
             r = Responses.bytes(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                     ex.server().metrics().scrape().getBytes(StandardCharsets.UTF_8));
         } else {

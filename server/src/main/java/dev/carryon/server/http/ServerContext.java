@@ -5,6 +5,7 @@ import dev.carryon.core.response.ResponsePlanner;
 import dev.carryon.server.ServerConfig;
 import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.upload.UploadEndpoint;
@@ -19,6 +20,7 @@ public final class ServerContext {
     private final ServerMetrics metrics;
     private final AccessLog accessLog;
     private final UploadEndpoint uploads;
+    private final TransferJournal journal;
     private volatile boolean shuttingDown;
     private volatile DateCache date = new DateCache(-1, "");
 
@@ -28,9 +30,10 @@ public final class ServerContext {
     /**
      * @param digests null when digests are off
      * @param accessLog null when the access log is off
+     * @param journal null when the transfer journal is off
      */
     public ServerContext(ServerConfig config, ServedRoot root, DigestService digests, ServerMetrics metrics,
-                         AccessLog accessLog, UploadEndpoint uploads) {
+                         AccessLog accessLog, UploadEndpoint uploads, TransferJournal journal) {
         this.config = config;
         this.root = root;
         this.planner = new ResponsePlanner(config.rangePolicy());
@@ -38,6 +41,12 @@ public final class ServerContext {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.uploads = uploads;
+        this.journal = journal;
+    }
+
+    /** The transfer journal, or null when it is off. */
+    public TransferJournal journal() {
+        return journal;
     }
 
     /** The upload endpoint, or null when uploads are off. */

@@ -56,6 +56,10 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter uploadChecksumFailures;
     private final Counter uploadTakeovers;
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger activeDownloadSessions = new AtomicInteger();
+    private final AtomicInteger activeUploads = new AtomicInteger();
+    private final Counter journalDropped;
+    private final Timer journalWrite;
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -91,6 +95,17 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Upload chunks discarded because their checksum did not match").register(registry);
         uploadTakeovers = Counter.builder("carryon.upload.takeovers")
                 .description("Upload requests ended because a newer request for the same upload came").register(registry);
+        Gauge.builder("carryon.journal.downloads.active", activeDownloadSessions, AtomicInteger::get)
+                .description("Download sessions with bytes sent within the last 10 s and not complete")
+                .register(registry);
+        Gauge.builder("carryon.journal.uploads.active", activeUploads, AtomicInteger::get)
+                .description("Uploads that received bytes within the last 10 s and are not complete")
+                .register(registry);
+        journalDropped = Counter.builder("carryon.journal.events.dropped")
+                .description("Transfer journal events dropped because its thread fell behind").register(registry);
+        journalWrite = Timer.builder("carryon.journal.write.duration")
+                .description("Time to write one batch of changed transfers to the state database")
+                .register(registry);
         for (RangeKind k : RangeKind.values()) {
             ranges.put(k, Counter.builder("carryon.range.requests").tag("kind", k.tag)
                     .description("Requests with a Range header, by what was done with it").register(registry));
@@ -161,6 +176,19 @@ public final class ServerMetrics implements AutoCloseable {
 
     public void accessLogDropped() {
         accessLogDropped.increment();
+    }
+
+    public void journalDropped() {
+        journalDropped.increment();
+    }
+
+    public void journalWrite(long nanos) {
+        journalWrite.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void journalActive(int downloads, int uploads) {
+        activeDownloadSessions.set(downloads);
+        activeUploads.set(uploads);
     }
 
     public void connectionOpened() {

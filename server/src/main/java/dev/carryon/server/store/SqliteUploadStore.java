@@ -38,13 +38,13 @@ final class SqliteUploadStore implements UploadStore {
     @Override
     public synchronized void create(Upload u) {
         execute("INSERT INTO uploads (id, length, upload_offset, metadata, concat, owner, created_at, expires_at,"
-                + " state, path, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", u, true);
+                + " state, path, sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", u, true);
     }
 
     @Override
     public synchronized void update(Upload u) {
         execute("UPDATE uploads SET length = ?, upload_offset = ?, metadata = ?, concat = ?, owner = ?,"
-                + " created_at = ?, expires_at = ?, state = ?, path = ?, sha256 = ? WHERE id = ?", u, false);
+                + " created_at = ?, expires_at = ?, state = ?, path = ?, sha256 = ?, updated_at = ? WHERE id = ?", u, false);
     }
 
     @Override
@@ -132,6 +132,7 @@ final class SqliteUploadStore implements UploadStore {
             s.setString(i++, u.state().name());
             s.setString(i++, u.path());
             s.setBytes(i++, u.sha256());
+            s.setLong(i++, System.currentTimeMillis());
             if (!insert) {
                 s.setString(i, u.id());
             }
@@ -143,7 +144,7 @@ final class SqliteUploadStore implements UploadStore {
         }
     }
 
-    private static Upload read(ResultSet rs) throws SQLException {
+    static Upload read(ResultSet rs) throws SQLException {
         long expires = rs.getLong(8);
         Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
         return new Upload(rs.getString(1), rs.getLong(2), rs.getLong(3), UploadMetadata.parse(rs.getString(4)),

@@ -48,17 +48,42 @@ public final class StateStore implements AutoCloseable {
             """,
             "CREATE INDEX uploads_by_state_expiry ON uploads (state, expires_at)",
             // Files carryon received itself are named by their content: the same ETag on every node.
-            "ALTER TABLE file_digests ADD COLUMN content_etag INTEGER NOT NULL DEFAULT 0");
+            "ALTER TABLE file_digests ADD COLUMN content_etag INTEGER NOT NULL DEFAULT 0",
+            // The transfer journal: one row per download session (see TransferStore).
+            """
+            CREATE TABLE transfers (
+                id             TEXT    PRIMARY KEY,
+                path           TEXT    NOT NULL,
+                etag           TEXT    NOT NULL,
+                size           INTEGER NOT NULL,
+                client_key     TEXT    NOT NULL,
+                client         TEXT    NOT NULL,
+                user_agent     TEXT,
+                requests       INTEGER NOT NULL,
+                bytes_sent     INTEGER NOT NULL,
+                coverage       TEXT    NOT NULL,
+                covered        INTEGER NOT NULL,
+                first_activity INTEGER NOT NULL,
+                last_activity  INTEGER NOT NULL,
+                complete       INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX transfers_by_last_activity ON transfers (last_activity)",
+            // When an upload's record last changed: the journal's "last activity" of an upload.
+            "ALTER TABLE uploads ADD COLUMN updated_at INTEGER",
+            "CREATE INDEX uploads_by_updated ON uploads (updated_at)");
 
     private final String url;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final SqliteDigestStore digests;
     private final SqliteUploadStore uploads;
+    private final TransferStore transfers;
 
     private StateStore(String url, Path stateDir) {
         this.url = url;
         this.digests = new SqliteDigestStore(this);
         this.uploads = new SqliteUploadStore(this, stateDir.resolve("uploads"));
+        this.transfers = new TransferStore(this);
     }
 
     /** Opens (creating if needed) the database in {@code stateDir} and brings its schema up to date. */
@@ -79,6 +104,11 @@ public final class StateStore implements AutoCloseable {
 
     public UploadStore uploads() {
         return uploads;
+    }
+
+    /** The transfer journal's table; used by the journal's one thread. */
+    public TransferStore transfers() {
+        return transfers;
     }
 
     /** A new connection, closed by {@link #close()} if its user does not close it first. */

@@ -127,7 +127,7 @@ public final class UploadEndpoint {
     }
 
     /** A stable, non-secret name for a token: the owner recorded with its uploads. */
-    static String tokenId(String token) {
+    public static String tokenId(String token) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return "token-" + HexFormat.of().formatHex(h, 0, 8);

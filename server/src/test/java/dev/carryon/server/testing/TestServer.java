@@ -57,6 +57,18 @@ public final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /** Stops this server and starts a new one on the same root and state, its configuration adjusted. */
+    public TestServer restart(UnaryOperator<ServerConfig.Builder> adjust) {
+        ServerConfig config = adjust.apply(server.config().toBuilder()).build();
+        server.close();
+        try {
+            server = CarryonServer.start(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     public Path root() {
         return root;
     }
