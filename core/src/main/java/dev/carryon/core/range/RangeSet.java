@@ -1,7 +1,9 @@
 package dev.carryon.core.range;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -128,6 +130,47 @@ public final class RangeSet {
     public List<long[]> intervals() {
         List<long[]> out = new ArrayList<>(intervals.size());
         intervals.forEach((s, e) -> out.add(new long[] {s, e}));
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The intervals for drawing at a resolution: at most {@code max} of them, made by closing the narrowest gaps
+     * (the earliest of equal ones first). It can only overstate what is held, by the gaps it closed; where there
+     * are {@code max} intervals or fewer it is {@link #intervals()}.
+     */
+    public List<long[]> outline(int max) {
+        return outline(intervals(), max);
+    }
+
+    /** {@link #outline(int)} of disjoint, ordered {@code [start, end)} intervals, such as {@link #intervals()}. */
+    public static List<long[]> outline(List<long[]> all, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("at least one interval");
+        }
+        int closing = all.size() - max;
+        if (closing <= 0) {
+            return Collections.unmodifiableList(all);
+        }
+        Integer[] gapsByWidth = new Integer[all.size() - 1];
+        for (int i = 0; i < gapsByWidth.length; i++) {
+            gapsByWidth[i] = i;
+        }
+        Arrays.sort(gapsByWidth, Comparator.<Integer>comparingLong(i -> all.get(i + 1)[0] - all.get(i)[1])
+                .thenComparingInt(i -> i));
+        boolean[] closed = new boolean[gapsByWidth.length];
+        for (int k = 0; k < closing; k++) {
+            closed[gapsByWidth[k]] = true;
+        }
+        List<long[]> out = new ArrayList<>(max);
+        long start = all.get(0)[0];
+        for (int i = 0; i < all.size(); i++) {
+            if (i == all.size() - 1 || !closed[i]) {
+                out.add(new long[] {start, all.get(i)[1]});
+                if (i < all.size() - 1) {
+                    start = all.get(i + 1)[0];
+                }
+            }
+        }
         return Collections.unmodifiableList(out);
     }
 

@@ -4,6 +4,7 @@ import dev.carryon.core.Props;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -105,5 +106,55 @@ class RangeSetTest {
             }
             assertThat(missing).isEqualTo(300 - bits.get(0, 300).cardinality());
         });
+    }
+
+    @Test
+    void anOutlineClosesTheNarrowestGapsFirstAndNeverDropsAHeldByte() {
+        RangeSet s = new RangeSet();
+        s.add(0, 10);     // gap 5
+        s.add(15, 20);    // gap 1
+        s.add(21, 30);    // gap 20
+        s.add(50, 60);    // gap 1
+        s.add(61, 70);
+        assertThat(s.outline(5)).hasSize(5);
+        assertThat(s.outline(3)).containsExactly(new long[] {0, 10}, new long[] {15, 30}, new long[] {50, 70});
+        assertThat(s.outline(2)).containsExactly(new long[] {0, 30}, new long[] {50, 70});
+        assertThat(s.outline(1)).containsExactly(new long[] {0, 70});
+        assertThat(new RangeSet().outline(4)).isEmpty();
+        assertThatThrownBy(() -> s.outline(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anOutlineOfManyRandomIntervalsCoversThemAllWithinTheLimit() {
+        Props.forAll(200, g -> {
+            RangeSet s = new RangeSet();
+            int n = g.intIn(1, 400);
+            for (int i = 0; i < n; i++) {
+                long start = g.intIn(0, 100_000);
+                s.add(start, start + g.intIn(1, 50));
+            }
+            return new Outline(s, g.intIn(1, 64));
+        }, in -> {
+            RangeSet s = in.set();
+            int max = in.max();
+            List<long[]> outline = s.outline(max);
+            assertThat(outline).hasSize(Math.min(max, s.intervals().size()));
+            RangeSet drawn = new RangeSet();
+            for (int i = 0; i < outline.size(); i++) {
+                assertThat(outline.get(i)[0]).isLessThan(outline.get(i)[1]);
+                if (i > 0) {
+                    assertThat(outline.get(i)[0]).isGreaterThan(outline.get(i - 1)[1]);
+                }
+                drawn.add(outline.get(i)[0], outline.get(i)[1]);
+            }
+            for (long[] held : s.intervals()) {
+                assertThat(drawn.contains(held[0], held[1])).isTrue();
+            }
+            assertThat(outline.get(0)[0]).isEqualTo(s.intervals().get(0)[0]);
+            assertThat(outline.get(outline.size() - 1)[1]).isEqualTo(s.intervals().get(s.intervals().size() - 1)[1]);
+        });
+    }
+
+    private record Outline(RangeSet set, int max) {
     }
 }

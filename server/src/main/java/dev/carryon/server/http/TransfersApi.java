@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.carryon.core.journal.DownloadRecord;
 import dev.carryon.core.journal.TransferState;
+import dev.carryon.core.range.RangeSet;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.upload.UploadSettings;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,6 +27,13 @@ import java.util.Map;
  * it is open, like the rest of a server on loopback.
  */
 final class TransfersApi {
+
+    /**
+     * The most coverage intervals sent per session: enough to draw a bar, where random ranges could leave
+     * hundreds of thousands of intervals to send every second. {@code covered} stays exact.
+     */
+    static final int COVERAGE_OUTLINE = 256;
+
 
     static final String PATH = "/-/api/transfers";
     static final int DEFAULT_LIMIT = 200;
@@ -124,8 +132,9 @@ final class TransfersApi {
                 g.writeNumberField("requests", d.requests());
                 g.writeNumberField("bytesSent", d.bytesSent());
                 g.writeNumberField("covered", d.covered());
+                g.writeNumberField("coverageIntervals", d.coverage().size());
                 g.writeArrayFieldStart("coverage");
-                for (long[] i : d.coverage()) {
+                for (long[] i : RangeSet.outline(d.coverage(), COVERAGE_OUTLINE)) {
                     g.writeStartArray();
                     g.writeNumber(i[0]);
                     g.writeNumber(i[1]);

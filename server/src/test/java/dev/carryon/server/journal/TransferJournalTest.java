@@ -207,7 +207,8 @@ class TransferJournalTest {
         assertThat(Math.abs(t.get("now").asLong() - System.currentTimeMillis())).isLessThan(10_000);
 
         JsonNode d = t.get("downloads").get(0);
-        assertThat(names(d)).containsExactly("bytesPerSecond", "bytesSent", "client", "coverage", "covered", "etag",
+        assertThat(names(d)).containsExactly("bytesPerSecond", "bytesSent", "client", "coverage", "coverageIntervals",
+                "covered", "etag",
                 "firstActivity", "id", "lastActivity", "path", "requests", "size", "state", "userAgent");
         assertThat(d.get("id").isTextual()).isTrue();
         assertThat(d.get("path").asText()).isEqualTo("/a.bin");
@@ -218,6 +219,7 @@ class TransferJournalTest {
         assertThat(d.get("covered").asLong()).isEqualTo(1000);
         assertThat(d.get("coverage").isArray()).isTrue();
         assertThat(d.get("coverage").get(0).get(0).isIntegralNumber()).isTrue();
+        assertThat(d.get("coverageIntervals").asInt()).isEqualTo(1);
         assertThat(d.get("bytesPerSecond").isDouble()).isTrue();
         assertThat(d.get("state").asText()).isEqualTo("done");
 
