@@ -157,19 +157,31 @@ final class GetProcess implements AutoCloseable {
                 throw new IOException("expected a field name, got " + t);
             }
             String name = p.currentName();
-            JsonToken v = p.nextToken();
-            m.put(name, switch (v) {
-                case START_OBJECT -> object(p);
-                case VALUE_STRING -> p.getText();
-                case VALUE_NUMBER_INT -> p.getLongValue();
-                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                case VALUE_TRUE -> true;
-                case VALUE_FALSE -> false;
-                case VALUE_NULL -> null;
-                default -> throw new IOException("unexpected " + v);
-            });
+            m.put(name, value(p, p.nextToken()));
         }
         return m;
+    }
+
+    /** A value starting at {@code v}: objects as maps, arrays as lists. */
+    private static Object value(JsonParser p, JsonToken v) throws IOException {
+        return switch (v) {
+            case START_OBJECT -> object(p);
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    list.add(value(p, t));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected " + v);
+        };
     }
 
     // ---- the served side ----
