@@ -85,7 +85,7 @@ final class PutCommand implements Callable<Integer> {
                 .connections(Math.max(1, connections))
                 .retries(retries)
                 .checksums(!noChecksum)
-                .token(token != null ? token : System.getenv("CARRYON_TOKEN"));
+                .token(token != null ? token : blankToNull(System.getenv("CARRYON_TOKEN")));
         if (state != null) {
             options.stateDir(state);
         }
@@ -125,5 +125,10 @@ final class PutCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
         return result.code;
+    }
+
+    /** An empty CARRYON_TOKEN (e.g. {@code CARRYON_TOKEN= carryon put ...}) means no token, not an empty one. */
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -56,6 +56,7 @@ final class PutJson implements UploadListener {
             g.writeNumberField("length", f.length());
             g.writeNumberField("sent", f.sent());
             g.writeNumberField("millis", f.elapsed().toMillis());
+            g.writeBooleanField("alreadyComplete", f.alreadyComplete());
         });
     }
 

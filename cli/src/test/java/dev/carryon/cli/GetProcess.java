@@ -44,16 +44,26 @@ final class GetProcess implements AutoCloseable {
 
     /** Starts {@code carryon get ARGS} with standard output and error going to files in {@code logs}. */
     static GetProcess start(Path logs, String... args) {
+        List<String> all = new ArrayList<>(List.of("get"));
+        all.addAll(List.of(args));
+        return command(logs, Map.of(), all);
+    }
+
+    /**
+     * Starts {@code carryon ARGS} (the subcommand first) with {@code env} added to the environment, standard
+     * output and error going to files in {@code logs}.
+     */
+    static GetProcess command(Path logs, Map<String, String> env, List<String> args) {
         try {
             Files.createDirectories(logs);
             Path out = Files.createTempFile(logs, "stdout-", ".txt");
             Path err = Files.createTempFile(logs, "stderr-", ".txt");
-            List<String> cmd = new ArrayList<>(ServeProcess.command("get"));
-            cmd.addAll(List.of(args));
+            List<String> cmd = new ArrayList<>(ServeProcess.command(args.toArray(String[]::new)));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // no proxy from the environment
             pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
+            pb.environment().putAll(env);
             return new GetProcess(pb.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,7 +81,7 @@ final class GetProcess implements AutoCloseable {
         try {
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("carryon get did not end within " + limit + "; stderr: " + read(stderr));
+                throw new IllegalStateException("carryon did not end within " + limit + "; stderr: " + read(stderr));
             }
             return new Result(process.exitValue(), read(stdout), read(stderr));
         } catch (InterruptedException e) {
@@ -147,19 +157,31 @@ final class GetProcess implements AutoCloseable {
                 throw new IOException("expected a field name, got " + t);
             }
             String name = p.currentName();
-            JsonToken v = p.nextToken();
-            m.put(name, switch (v) {
-                case START_OBJECT -> object(p);
-                case VALUE_STRING -> p.getText();
-                case VALUE_NUMBER_INT -> p.getLongValue();
-                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                case VALUE_TRUE -> true;
-                case VALUE_FALSE -> false;
-                case VALUE_NULL -> null;
-                default -> throw new IOException("unexpected " + v);
-            });
+            m.put(name, value(p, p.nextToken()));
         }
         return m;
+    }
+
+    /** A value starting at {@code v}: objects as maps, arrays as lists. */
+    private static Object value(JsonParser p, JsonToken v) throws IOException {
+        return switch (v) {
+            case START_OBJECT -> object(p);
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    list.add(value(p, t));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected " + v);
+        };
     }
 
     // ---- the served side ----

@@ -94,6 +94,7 @@ public final class HttpClient implements AutoCloseable {
     private final SslContext ssl;
     private final Map<PoolKey, HostPool> pools = new ConcurrentHashMap<>();
     private final GlobalTrafficShapingHandler shaper;
+    private static final long SHAPER_QUEUE = 128 << 10;
 
     private record PoolKey(Endpoint endpoint, ProxySpec proxy) {
     }
@@ -107,6 +108,12 @@ public final class HttpClient implements AutoCloseable {
         // Shaping paces writes without blocking the event loop; it counts buffers, so bodies are then copied.
         this.shaper = config.writeLimit() > 0 ? new GlobalTrafficShapingHandler(group, config.writeLimit(), 0, 250)
                 : null;
+        if (shaper != null) {
+            // The shaper queues what it may not send yet, up to 4 MiB a channel by default: the body's reader ran
+            // that far ahead, counting those bytes as sent (and holding them in memory). A channel is made
+            // unwritable once this much waits, so the reader stays within a chunk or two of the wire.
+            shaper.setMaxWriteSize(SHAPER_QUEUE);
+        }
         try {
             SslContextBuilder b = SslContextBuilder.forClient();
             if (config.insecure()) {

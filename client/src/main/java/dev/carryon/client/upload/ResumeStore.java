@@ -19,12 +19,13 @@ import java.util.Optional;
 /**
  * Remembers which upload a local file is going to, so that rerunning the same command resumes it: one small text
  * file per (file, endpoint), holding the file's identity, size and modification time when the upload began and
- * the upload's URL (or its parts' URLs). A file that changed since gets a new upload.
+ * the upload's URL (or its parts' URLs), and whether it completed. A file that changed since gets a new upload; a
+ * completed one is not sent again.
  */
 final class ResumeStore {
 
-    /** What was recorded: the version of the file, and where its bytes go. */
-    record Entry(String identity, long size, long mtimeNanos, String upload, List<String> parts) {
+    /** What was recorded: the version of the file, where its bytes go, and whether they all arrived. */
+    record Entry(String identity, long size, long mtimeNanos, String upload, List<String> parts, boolean complete) {
         boolean sameVersion(String identity, long size, long mtimeNanos) {
             return this.identity.equals(identity) && this.size == size && this.mtimeNanos == mtimeNanos;
         }
@@ -48,7 +49,8 @@ final class ResumeStore {
             List<String> parts = v.containsKey("parts") && !v.get("parts").isBlank()
                     ? List.of(v.get("parts").split(" ")) : List.of();
             return Optional.of(new Entry(v.getOrDefault("identity", ""), Long.parseLong(v.getOrDefault("size", "-1")),
-                    Long.parseLong(v.getOrDefault("mtime-ns", "-1")), v.get("upload"), parts));
+                    Long.parseLong(v.getOrDefault("mtime-ns", "-1")), v.get("upload"), parts,
+                    "yes".equals(v.get("complete"))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -72,19 +74,14 @@ final class ResumeStore {
         if (!e.parts().isEmpty()) {
             lines.add("parts " + String.join(" ", e.parts()));
         }
+        if (e.complete()) {
+            lines.add("complete yes");
+        }
         Files.write(tmp, lines, StandardCharsets.UTF_8);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException x) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    void remove(Path file, String endpoint) {
-        try {
-            Files.deleteIfExists(path(file, endpoint));
-        } catch (IOException ignored) {
-            // a stale entry only costs a HEAD that answers 404 next time
         }
     }
 

@@ -45,6 +45,11 @@ final class UploadJob {
 
     private static final String TUS = "1.0.0";
     private static final long MIN_PART = 8L << 20;
+    /**
+     * The most data sent on a creation (creation-with-upload). Until its answer names the upload nothing can be
+     * resumed, so a process killed during a long POST would lose everything it sent: the rest goes in PATCHes.
+     */
+    static final long CREATION_DATA = 1L << 20;
 
     private final HttpClient client;
     private final UploadOptions options;
@@ -61,6 +66,7 @@ final class UploadJob {
     private Capabilities caps;
     private int failures;
     private long[] acknowledged = new long[0];
+    private Thread ticker;
 
     /** What the endpoint's OPTIONS said; without an answer, creation alone is assumed. */
     private record Capabilities(Set<String> extensions, Set<String> checksums, long maxSize) {
@@ -100,23 +106,43 @@ final class UploadJob {
             listener.notice(file, file.getFileName() + " changed since the last run: starting a new upload");
             entry = null;
         }
+        if (entry != null && entry.complete()) {
+            URI done = URI.create(entry.upload());
+            long[] state = offsetOf(done);
+            if (state != null && state[0] == size && state[1] == size) {
+                listener.notice(file, "already uploaded to " + done + ": nothing to send");
+                UploadListener.Finished f = new UploadListener.Finished(file, done, size, 0,
+                        Duration.ofNanos(System.nanoTime() - startNanos), true);
+                listener.finished(f);
+                return f;
+            }
+            listener.notice(file, "the finished upload " + done + " is gone from the server: uploading again");
+            entry = null;
+        }
         int parts = options.connections() > 1 && caps.has("concatenation") && size >= 2 * MIN_PART
                 ? (int) Math.min(options.connections(), size / MIN_PART) : 1;
         if (entry != null && !entry.parts().isEmpty()) {
             parts = entry.parts().size();
         } else if (entry != null) {
             parts = 1;
+        } else if (options.connections() > 1 && parts == 1) {
+            listener.notice(file, !caps.has("concatenation")
+                    ? "the server does not offer concatenation: one upload instead of " + options.connections()
+                    + " parallel parts"
+                    : "under " + (2 * MIN_PART >> 20) + " MiB: one upload instead of parallel parts");
         }
-        Thread ticker = ticker();
         try {
             URI result = parts > 1 ? parallel(entry, parts) : single(entry);
-            store.remove(file, endpoint.toString());
+            // kept, marked complete: a rerun of the same command then sends nothing (and makes no second copy)
+            save(result, List.of(), true);
             UploadListener.Finished f = new UploadListener.Finished(file, result, size, sent.get(),
                     Duration.ofNanos(System.nanoTime() - startNanos), false);
             listener.finished(f);
             return f;
         } finally {
-            ticker.interrupt();
+            if (ticker != null) {
+                ticker.interrupt();
+            }
         }
     }
 
@@ -186,9 +212,9 @@ final class UploadJob {
             upload = create(size, null, createdOffset, true);
             offset = createdOffset[0];
             acknowledged[0] = offset;
-            save(upload, List.of());
+            save(upload, List.of(), false);
         }
-        listener.started(new UploadListener.Started(file, endpoint, upload, size, offset, resumed, 1));
+        begin(new UploadListener.Started(file, endpoint, upload, size, offset, resumed, 1));
         send(upload, 0, size, offset, 0);
         return upload;
     }
@@ -228,10 +254,10 @@ final class UploadJob {
             for (int i = 0; i < parts; i++) {
                 urls.add(create(lengths[i], "partial", new long[1], false));
             }
-            save(null, urls.stream().map(URI::toString).toList());
+            save(null, urls.stream().map(URI::toString).toList(), false);
         }
         acknowledged = offsets.clone();
-        listener.started(new UploadListener.Started(file, endpoint, urls.get(0), size, sum(offsets), resumed, parts));
+        begin(new UploadListener.Started(file, endpoint, urls.get(0), size, sum(offsets), resumed, parts));
         ExecutorService pool = Executors.newFixedThreadPool(parts, r -> {
             Thread t = new Thread(r, "carryon-put-part");
             t.setDaemon(true);
@@ -303,7 +329,8 @@ final class UploadJob {
             // Data rides on the creation when offered, unless a checksum must precede it and no trailer can carry it.
             if (withData && length > 0 && caps.has("creation-with-upload")
                     && (!wantsChecksum() || caps.has("checksum-trailer"))) {
-                first = options.chunkSize() > 0 ? Math.min(options.chunkSize(), length) : length;
+                first = Math.min(options.chunkSize() > 0 ? Math.min(options.chunkSize(), length) : length,
+                        CREATION_DATA);
                 r = r.with("Content-Type", "application/offset+octet-stream")
                         .withBody(slice(0, first, r));
             }
@@ -488,10 +515,10 @@ final class UploadJob {
         return b.toString();
     }
 
-    private void save(URI upload, List<String> parts) throws TransferException {
+    private void save(URI upload, List<String> parts, boolean complete) {
         try {
             store.save(file, endpoint.toString(), new ResumeStore.Entry(identity, size, mtimeNanos,
-                    upload == null ? null : upload.toString(), parts));
+                    upload == null ? null : upload.toString(), parts, complete));
         } catch (IOException e) {
             listener.notice(file, "cannot remember the upload for a later run (" + e.getMessage()
                     + "); it goes on, but a rerun would start over");
@@ -548,6 +575,12 @@ final class UploadJob {
                 acknowledged[part] = offset;
             }
         }
+    }
+
+    /** Tells the listener the upload started, then progress every 200 ms: never progress before the start. */
+    private void begin(UploadListener.Started started) {
+        listener.started(started);
+        ticker = ticker();
     }
 
     private Thread ticker() {

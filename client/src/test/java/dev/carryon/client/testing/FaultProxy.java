@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Faults come from a script (a queue, one per response, in arrival order) and, when the script is empty,
  * from a rule ({@link #otherwise}); {@link #randomCuts} is a seeded rule. It understands just enough HTTP/1.1:
- * requests without bodies, responses framed by Content-Length, chunked or the end of the connection.
+ * request bodies framed by Content-Length or chunked (which a fault may cut or corrupt too: uploads), responses
+ * framed by Content-Length, chunked or the end of the connection.
  * Plain blocking sockets, a thread per client connection; {@link #close()} ends every thread.
  */
 public final class FaultProxy implements AutoCloseable {
@@ -76,6 +77,8 @@ public final class FaultProxy implements AutoCloseable {
         private boolean weakValidators;
         private List<String[]> addHeaders = List.of();
         private Runnable onRequest;
+        private long requestCutAfter = -1;
+        private long requestCorruptAt = -1;
         private String label = "pass";
 
         private Fault copy(String what) {
@@ -93,6 +96,8 @@ public final class FaultProxy implements AutoCloseable {
             f.weakValidators = weakValidators;
             f.addHeaders = addHeaders;
             f.onRequest = onRequest;
+            f.requestCutAfter = requestCutAfter;
+            f.requestCorruptAt = requestCorruptAt;
             f.label = label.equals("pass") ? what : label + "+" + what;
             return f;
         }
@@ -193,6 +198,23 @@ public final class FaultProxy implements AutoCloseable {
             return f;
         }
 
+        /**
+         * Forward {@code n} bytes of the request's body (its data, not counting chunk framing), then close both
+         * connections: the server sees a body that stops, the client a connection gone mid-request.
+         */
+        public Fault cutRequestAfter(long n) {
+            Fault f = copy("request-cut@" + n);
+            f.requestCutAfter = n;
+            return f;
+        }
+
+        /** Flip every bit of the request body's data byte at {@code offset} (chunk framing not counted). */
+        public Fault corruptRequestAt(long offset) {
+            Fault f = copy("request-corrupt@" + offset);
+            f.requestCorruptAt = offset;
+            return f;
+        }
+
         public boolean isPass() {
             return label.equals("pass");
         }
@@ -211,6 +233,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Deque<Fault> script = new ArrayDeque<>();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final AtomicLong bodyBytes = new AtomicLong();
+    private final AtomicLong requestBodyBytes = new AtomicLong();
     private volatile Function<Request, Fault> otherwise = r -> Fault.pass();
     private volatile boolean closed;
 
@@ -299,6 +322,11 @@ public final class FaultProxy implements AutoCloseable {
         return bodyBytes.get();
     }
 
+    /** Request body data bytes forwarded upstream, all requests together. */
+    public long requestBodyBytes() {
+        return requestBodyBytes.get();
+    }
+
     // ---- the proxy ----
 
     private void accept() {
@@ -363,6 +391,10 @@ public final class FaultProxy implements AutoCloseable {
                     fault.onRequest.run();
                 }
                 if (fault.status > 0) {
+                    // the request's body is read and dropped, so the next request on this connection parses
+                    if (!relayRequestBody(req, cin, OutputStream.nullOutputStream(), Fault.pass(), false)) {
+                        return;
+                    }
                     List<String[]> headers = new ArrayList<>(fault.statusHeaders);
                     headers.add(new String[] {"Content-Length", "0"});
                     Head answer = new Head("HTTP/1.1 " + fault.status + " " + reason(fault.status), headers);
@@ -381,6 +413,10 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 Head forward = fault.whole ? req.without("range", "if-range") : req;
                 uout.write(forward.bytes());
+                if (!relayRequestBody(req, cin, uout, fault, true)) {
+                    exchanges.set(slot, new Exchange(request, 0, List.of(), 0, fault));
+                    return; // cut: both connections close
+                }
                 uout.flush();
                 Head resp = readHead(uin);
                 while (resp != null && resp.status() >= 100 && resp.status() < 200) {
@@ -509,6 +545,60 @@ public final class FaultProxy implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Forwards the request's body (Content-Length or chunked, with its trailers), applying the request faults, and
+     * counts it in {@link #requestBodyBytes} when {@code count}. False when the fault cut it.
+     */
+    private boolean relayRequestBody(Head req, InputStream in, OutputStream out, Fault fault, boolean count)
+            throws IOException {
+        String te = req.header("transfer-encoding");
+        String cl = req.header("content-length");
+        boolean chunked = te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+        long length = chunked ? -1 : cl != null ? Long.parseLong(cl.strip()) : 0;
+        if (length == 0) {
+            return fault.requestCutAfter != 0;
+        }
+        if (fault.requestCutAfter == 0) {
+            out.flush();
+            return false;
+        }
+        byte[] buf = new byte[16 << 10];
+        long data = 0; // data bytes forwarded
+        ChunkReader chunks = chunked ? new ChunkReader(in) : null;
+        while (chunked ? !chunks.done : data < length) {
+            int want = buf.length;
+            if (!chunked) {
+                want = (int) Math.min(want, length - data);
+            }
+            if (fault.requestCutAfter > 0) {
+                want = (int) Math.max(1, Math.min(want, fault.requestCutAfter - data));
+            }
+            int n = chunked ? chunks.read(buf, want) : in.read(buf, 0, want);
+            if (n < 0) {
+                throw new IOException("the client's request body ended early");
+            }
+            // which of these n bytes are data (chunked: the size lines, CRLFs and trailers are not)
+            int dataStart = chunked ? chunks.lastDataStart : 0;
+            int dataCount = chunked ? chunks.lastDataCount : n;
+            if (fault.requestCorruptAt >= data && fault.requestCorruptAt < data + dataCount) {
+                buf[dataStart + (int) (fault.requestCorruptAt - data)] ^= (byte) 0xff;
+            }
+            long cutAt = fault.requestCutAfter >= 0 && data + dataCount >= fault.requestCutAfter
+                    ? dataStart + (fault.requestCutAfter - data) : -1;
+            out.write(buf, 0, cutAt >= 0 ? (int) cutAt : n);
+            long forwarded = cutAt >= 0 ? fault.requestCutAfter - data : dataCount;
+            data += forwarded;
+            if (count) {
+                requestBodyBytes.addAndGet(forwarded);
+            }
+            if (cutAt >= 0) {
+                out.flush();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reads a chunked body, handing on its raw bytes (sizes, data and trailers) until the last chunk. */
     private static final class ChunkReader {
         private final InputStream in;
@@ -516,12 +606,17 @@ public final class FaultProxy implements AutoCloseable {
         private byte[] pending = new byte[0];
         private int pendingAt;
         boolean done;
+        /** Of what the last read returned: where the chunk data starts, and how many bytes of it there are. */
+        int lastDataStart;
+        int lastDataCount;
 
         ChunkReader(InputStream in) {
             this.in = in;
         }
 
         int read(byte[] buf, int max) throws IOException {
+            lastDataStart = 0;
+            lastDataCount = 0;
             if (pendingAt < pending.length) {
                 int n = Math.min(max, pending.length - pendingAt);
                 System.arraycopy(pending, pendingAt, buf, 0, n);
@@ -534,6 +629,7 @@ public final class FaultProxy implements AutoCloseable {
             if (left > 0) {
                 int n = in.read(buf, 0, (int) Math.min(max, left));
                 if (n > 0) {
+                    lastDataCount = (int) Math.max(0, Math.min(n, left - 2)); // the chunk's CRLF is not data
                     left -= n;
                 }
                 return n;

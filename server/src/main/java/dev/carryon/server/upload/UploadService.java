@@ -528,10 +528,13 @@ public final class UploadService implements AutoCloseable {
         synchronized (s) {
             w = s.writer;
         }
-        if (w == null || System.nanoTime() - w.lastByteNanos() < settings.stallTakeover().toNanos()) {
+        // A writer whose connection is gone is still committing what arrived: wait for it, so that the answer
+        // counts those bytes (else the client resends them, or meets a 409).
+        if (w == null || w.channel().isActive()
+                && System.nanoTime() - w.lastByteNanos() < settings.stallTakeover().toNanos()) {
             return CompletableFuture.completedFuture(null);
         }
-        return takeOver(s, "it stalled");
+        return takeOver(s, w.channel().isActive() ? "it stalled" : "its connection is gone");
     }
 
     /** Hashes what an earlier process received, so that the running digest starts where the next append does. */
