@@ -124,7 +124,7 @@ final class IetfUploadResponder {
             // The client can resume this creation only if it learns the upload's URL before the body ends.
             ex.ctx().executor().execute(() -> informational(ex, u, version));
             return service.append(new UploadService.Append(u.id(), owner, 0, OptionalLong.empty(), bodyLength, null,
-                    ex.ctx().channel()));
+                    false, ex.ctx().channel()));
         });
         UploadResponder.continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
@@ -149,7 +149,7 @@ final class IetfUploadResponder {
     /** Declares the length of an upload whose last part just arrived, which completes it. */
     private void finishLength(Exchange ex, Upload u, String owner, int version) {
         var ready = service.append(new UploadService.Append(u.id(), owner, u.offset(), OptionalLong.of(u.offset()), 0,
-                null, ex.ctx().channel()));
+                null, false, ex.ctx().channel()));
         ready.thenCompose(a -> a.end(null)).whenComplete((done, e) -> ex.ctx().executor().execute(() -> {
             if (e != null) {
                 common.refuse(ex, BodyPipe.unwrap(e), UploadEndpoint.Protocol.IETF);
@@ -197,7 +197,7 @@ final class IetfUploadResponder {
         if (declared.isEmpty() && complete && bodyLength >= 0) {
             declared = OptionalLong.of(offset + bodyLength);
         }
-        var ready = service.append(new UploadService.Append(id, owner, offset, declared, bodyLength, null,
+        var ready = service.append(new UploadService.Append(id, owner, offset, declared, bodyLength, null, false,
                 ex.ctx().channel()));
         UploadResponder.continueIfExpected(ex);
         boolean completing = complete;

@@ -132,7 +132,7 @@ final class UploadResponder {
         }
         CompletableFuture<UploadService.Appender> ready = created.thenCompose(u -> service.append(
                 new UploadService.Append(u.id(), owner, 0, java.util.OptionalLong.empty(), bodyLength(r),
-                        TusFields.checksum(r.headers().get("Upload-Checksum")).orElse(null), ex.ctx().channel())));
+                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel())));
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
@@ -163,6 +163,24 @@ final class UploadResponder {
         send(ex, resp, UploadEndpoint.Protocol.TUS);
     }
 
+    private static TusFields.Checksum headerChecksum(HttpRequest r) {
+        return TusFields.checksum(r.headers().get("Upload-Checksum")).orElse(null);
+    }
+
+    /** Whether the request announces its checksum as a trailer; both a header and a trailer is ambiguous: 400. */
+    private static boolean checksumTrailer(HttpRequest r) {
+        boolean announced = false;
+        for (String field : r.headers().getAll(HttpHeaderNames.TRAILER)) {
+            for (String name : field.split(",")) {
+                announced |= name.strip().equalsIgnoreCase("Upload-Checksum");
+            }
+        }
+        if (announced && r.headers().contains("Upload-Checksum")) {
+            throw UploadException.badRequest("Upload-Checksum is both a header and an announced trailer; send one");
+        }
+        return announced;
+    }
+
     private BodyPipe tusPatch(Exchange ex, String id, String owner) {
         HttpRequest r = ex.request();
         if (!"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
@@ -172,7 +190,7 @@ final class UploadResponder {
                 .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
         UploadService.Append append = new UploadService.Append(id, owner, offset,
                 UploadEndpoint.declaredLength(r.headers()), bodyLength(r),
-                TusFields.checksum(r.headers().get("Upload-Checksum")).orElse(null), ex.ctx().channel());
+                headerChecksum(r), checksumTrailer(r), ex.ctx().channel());
         CompletableFuture<UploadService.Appender> ready = service.append(append);
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {

@@ -206,9 +206,21 @@ public final class UploadService implements AutoCloseable {
 
     // ---- appending ----
 
-    /** What an append request asks for. {@code bodyLength} is -1 when the body is chunked. */
+    /**
+     * What an append request asks for. {@code bodyLength} is -1 when the body is chunked; {@code checksumTrailer}
+     * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body.
+     */
     public record Append(String id, String requester, long offset, OptionalLong declaredLength, long bodyLength,
-                         TusFields.Checksum checksum, Channel channel) {
+                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel) {
+
+        /**
+         * Whether the chunk may have to be verified whole at its end: a checksum in the header, one announced as a
+         * trailer, or a chunked body, which may end with a trailer nobody announced. Such a chunk is committed only
+         * at its end, never in part, so that no byte of it is acknowledged before it is verified.
+         */
+        boolean verifiedWhole() {
+            return checksum != null || checksumTrailer || bodyLength < 0;
+        }
     }
 
     /**
@@ -336,7 +348,7 @@ public final class UploadService implements AutoCloseable {
             written += n;
             lastByteNanos = System.nanoTime();
             service.metrics.uploadBytes(n);
-            if (chunkChecksum == null && (written - committedWritten >= COMMIT_BYTES
+            if (!request.verifiedWhole() && (written - committedWritten >= COMMIT_BYTES
                     || lastByteNanos - lastCommitNanos >= COMMIT_NANOS)) {
                 commit(false);
             }
@@ -353,6 +365,13 @@ public final class UploadService implements AutoCloseable {
                         : new UploadException(409, "this request was ended by a newer one"));
             }
             TusFields.Checksum expected = request.checksum() != null ? request.checksum() : trailerChecksum;
+            if (expected == null && request.checksumTrailer()) {
+                written = 0;
+                ended = true;
+                release();
+                return CompletableFuture.failedFuture(UploadException.badRequest("the body ended without the"
+                        + " Upload-Checksum trailer it announced; the chunk was discarded, the offset is unchanged"));
+            }
             if (expected != null) {
                 // A trailer names its algorithm only at the end: the chunk is read back from the data file then.
                 byte[] actual = chunkChecksum != null ? chunkChecksum.digest() : hashChunk(expected.algorithm());
@@ -384,14 +403,15 @@ public final class UploadService implements AutoCloseable {
 
         /**
          * The request ended early (the connection broke, a newer request took over, the body stalled). Without
-         * a checksum what arrived is kept; with one, the chunk cannot be verified and is discarded.
+         * a checksum what arrived is kept; with one, in the header or announced as a trailer that now will not
+         * come, the chunk cannot be verified and is discarded.
          */
         public CompletableFuture<Void> abort(String why) {
             if (ended) {
                 return stopped;
             }
             ended = true;
-            if (request.checksum() != null) {
+            if (request.checksum() != null || request.checksumTrailer()) {
                 written = 0;
                 release();
                 return stopped;
