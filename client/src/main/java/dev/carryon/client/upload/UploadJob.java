@@ -51,6 +51,9 @@ final class UploadJob {
      */
     static final long CREATION_DATA = 1L << 20;
 
+    /** The default PATCH size when chunks carry checksums: what a broken request can cost. */
+    static final long CHECKED_CHUNK = 16L << 20;
+
     private final HttpClient client;
     private final UploadOptions options;
     private final UploadListener listener;
@@ -329,8 +332,7 @@ final class UploadJob {
             // Data rides on the creation when offered, unless a checksum must precede it and no trailer can carry it.
             if (withData && length > 0 && caps.has("creation-with-upload")
                     && (!wantsChecksum() || caps.has("checksum-trailer"))) {
-                first = Math.min(options.chunkSize() > 0 ? Math.min(options.chunkSize(), length) : length,
-                        CREATION_DATA);
+                first = Math.min(Math.min(chunkLimit(), length), CREATION_DATA);
                 r = r.with("Content-Type", "application/offset+octet-stream")
                         .withBody(slice(0, first, r));
             }
@@ -360,7 +362,7 @@ final class UploadJob {
         long at = offset;
         while (at < length) {
             checkUnchanged();
-            long chunk = options.chunkSize() > 0 ? Math.min(options.chunkSize(), length - at) : length - at;
+            long chunk = Math.min(chunkLimit(), length - at);
             Request r = request("PATCH", upload).with("Upload-Offset", Long.toString(at))
                     .with("Content-Type", "application/offset+octet-stream");
             r = r.withBody(slice(base + at, chunk, r));
@@ -451,6 +453,14 @@ final class UploadJob {
         public void accept(long n) {
             total.addAndGet(n);
         }
+    }
+
+    /**
+     * The most bytes one PATCH carries: the user's --chunk-size; else, with checksums, {@link #CHECKED_CHUNK}, since
+     * a chunk verified whole is lost whole when its request breaks; else the rest of the file.
+     */
+    private long chunkLimit() {
+        return options.chunkSize() > 0 ? options.chunkSize() : wantsChecksum() ? CHECKED_CHUNK : Long.MAX_VALUE;
     }
 
     private boolean wantsChecksum() {

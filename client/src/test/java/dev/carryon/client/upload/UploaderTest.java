@@ -314,12 +314,29 @@ class UploaderTest {
     }
 
     @Test
-    void aConnectionCutInThePatchResumesAtTheServersOffsetWithoutResendingAByte() throws Exception {
-        Path f = file("cut.bin", 6 * MIB, 7);
+    void withChecksumsACutChunkIsSentAgainFromItsStartAndNothingElse() throws Exception {
+        Path f = file("cutsum.bin", 6 * MIB, 17);
         AtomicBoolean once = new AtomicBoolean();
         proxy.otherwise(r -> r.method().equals("PATCH") && once.compareAndSet(false, true)
                 ? Fault.pass().cutRequestAfter(MIB + 4321) : Fault.pass());
         upload(f, proxy.url(), options().chunkSize(2 * MIB).build());
+
+        assertArrived("cutsum.bin", f);
+        List<FaultProxy.Exchange> patches = requests("PATCH");
+        // the server cannot verify a cut chunk, so it keeps none of it: the chunk is sent again whole
+        assertThat(patches.get(0).request().header("Upload-Offset")).isEqualTo(Long.toString(MIB));
+        assertThat(patches.get(1).request().header("Upload-Offset")).isEqualTo(Long.toString(MIB));
+        assertThat(proxy.requestBodyBytes()).as("only the cut part of one chunk twice")
+                .isEqualTo(Files.size(f) + MIB + 4321);
+    }
+
+    @Test
+    void withoutChecksumsACutPatchResumesAtTheServersOffsetWithoutResendingAByte() throws Exception {
+        Path f = file("cut.bin", 6 * MIB, 7);
+        AtomicBoolean once = new AtomicBoolean();
+        proxy.otherwise(r -> r.method().equals("PATCH") && once.compareAndSet(false, true)
+                ? Fault.pass().cutRequestAfter(MIB + 4321) : Fault.pass());
+        upload(f, proxy.url(), options().chunkSize(2 * MIB).checksums(false).build());
 
         assertArrived("cut.bin", f);
         List<FaultProxy.Exchange> patches = requests("PATCH");
@@ -342,10 +359,10 @@ class UploaderTest {
         upload(f, proxy.url(), options().connections(3).build());
 
         assertArrived("partcut.bin", f);
-        assertThat(proxy.requestBodyBytes()).as("no byte sent twice").isEqualTo(Files.size(f));
+        // with checksums the cut chunk is discarded by the server and sent again: those 3 MiB, nothing more
+        assertThat(proxy.requestBodyBytes()).isEqualTo(Files.size(f) + 3L * MIB);
         assertThat(requests("PATCH")).hasSize(4);
-        assertThat(requests("PATCH")).filteredOn(p -> p.request().header("Upload-Offset").equals(Long.toString(3L * MIB)))
-                .hasSize(1);
+        assertThat(requests("PATCH")).filteredOn(p -> p.request().header("Upload-Offset").equals("0")).hasSize(4);
     }
 
     @Test
@@ -368,10 +385,11 @@ class UploaderTest {
         UploadListener.Started s = events.of(UploadListener.Started.class).get(0);
         assertThat(s.resumed()).isTrue();
         assertThat(s.upload()).isEqualTo(first);
-        assertThat(s.offset()).isEqualTo(MIB + MIB / 2);
-        assertThat(events.notices).anySatisfy(n -> assertThat(n).startsWith("resuming " + first + " at " + (MIB + MIB / 2)));
-        assertThat(done.sent()).isEqualTo(Files.size(f) - (MIB + MIB / 2));
-        assertThat(proxy.requestBodyBytes() - before).isEqualTo(Files.size(f) - (MIB + MIB / 2));
+        // the POST's 1 MiB was kept; the cut half chunk, unverifiable, was not
+        assertThat(s.offset()).isEqualTo(MIB);
+        assertThat(events.notices).anySatisfy(n -> assertThat(n).startsWith("resuming " + first + " at " + MIB));
+        assertThat(done.sent()).isEqualTo(Files.size(f) - MIB);
+        assertThat(proxy.requestBodyBytes() - before).isEqualTo(Files.size(f) - MIB);
         assertThat(requests("POST")).as("no second upload was created").hasSize(1);
     }
 
