@@ -49,10 +49,15 @@ public final class TusFields {
             return Optional.empty();
         }
         String v = value.strip();
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw UploadException.badRequest(name + " must be a non-negative integer, not '" + value + "'");
         }
-        return Optional.of(Long.parseLong(v));
+        try {
+            return Optional.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw UploadException.badRequest(name + " is too large: " + (v.length() > 40 ? v.substring(0, 40) + "..." : v)
+                    + " (at most " + Long.MAX_VALUE + ")");
+        }
     }
 
     public static Concat concat(String value) {

@@ -105,6 +105,8 @@ final class UploadResponder {
     private void options(Exchange ex) {
         HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         HttpHeaders h = resp.headers();
+        // Optional on an OPTIONS answer, but the protocol's own example carries it and clients look for it.
+        h.set(TUS_RESUMABLE, TusFields.VERSION);
         h.set("Tus-Version", TusFields.VERSION);
         h.set("Tus-Extension", UploadEndpoint.TUS_EXTENSIONS);
         h.set("Tus-Checksum-Algorithm", TusFields.SUPPORTED_CHECKSUMS);

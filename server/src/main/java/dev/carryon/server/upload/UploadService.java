@@ -99,7 +99,11 @@ public final class UploadService implements AutoCloseable {
         this.root = root;
         this.digests = digests;
         this.metrics = metrics;
-        sweeper.scheduleWithFixedDelay(this::sweep, 1, 60, TimeUnit.SECONDS);
+        // Once a minute, or more often when uploads expire sooner, so that an expired upload's disk comes back
+        // within about a quarter of its lifetime.
+        long every = settings.expiry().isZero() ? 60_000
+                : Math.max(100, Math.min(60_000, settings.expiry().toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, Math.min(1000, every), every, TimeUnit.MILLISECONDS);
     }
 
     public UploadSettings settings() {

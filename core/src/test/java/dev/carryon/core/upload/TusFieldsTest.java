@@ -1,0 +1,55 @@
+package dev.carryon.core.upload;
+
+import dev.carryon.core.digest.DigestAlgorithm;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TusFieldsTest {
+
+    @Test
+    void numbersAreDigitsWithinALong() {
+        assertThat(TusFields.number("Upload-Length", null)).isEmpty();
+        assertThat(TusFields.number("Upload-Length", " 0 ")).hasValue(0L);
+        assertThat(TusFields.number("Upload-Length", "1152921504606846976")).hasValue(1L << 60);
+        assertThat(TusFields.number("Upload-Length", "9223372036854775807")).hasValue(Long.MAX_VALUE);
+        for (String bad : List.of("", "-1", "+1", "1e3", "0x10", "1 2", "١٢")) {
+            assertThatThrownBy(() -> TusFields.number("Upload-Offset", bad)).isInstanceOfSatisfying(
+                    UploadException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessageContaining("Upload-Offset must be a non-negative integer");
+        }
+        assertThatThrownBy(() -> TusFields.number("Upload-Length", "9223372036854775808"))
+                .isInstanceOfSatisfying(UploadException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("too large");
+        String huge = "9".repeat(5000);
+        assertThatThrownBy(() -> TusFields.number("Upload-Length", huge))
+                .hasMessageContaining("too large").message().hasSizeLessThan(200);
+    }
+
+    @Test
+    void concatIsPartialOrAFinalWithItsParts() {
+        assertThat(TusFields.concat(null)).isEqualTo(TusFields.Concat.NONE);
+        assertThat(TusFields.concat("partial")).isEqualTo(TusFields.Concat.PARTIAL);
+        assertThat(TusFields.concat("final;/uploads/a  https://h/uploads/b").parts())
+                .containsExactly("/uploads/a", "https://h/uploads/b");
+        for (String bad : List.of("final;", "final; ", "whole", "partial;x")) {
+            assertThatThrownBy(() -> TusFields.concat(bad)).isInstanceOf(UploadException.class);
+        }
+    }
+
+    @Test
+    void checksumsNameASupportedAlgorithmAndABase64Value() {
+        TusFields.Checksum c = TusFields.checksum("sha256 " + java.util.Base64.getEncoder()
+                .encodeToString("x".getBytes(StandardCharsets.UTF_8))).orElseThrow();
+        assertThat(c.algorithm()).isEqualTo(DigestAlgorithm.SHA_256);
+        assertThat(c.value()).isEqualTo("x".getBytes(StandardCharsets.UTF_8));
+        assertThat(TusFields.checksum("md5 AAAA").orElseThrow().algorithm()).isEqualTo(DigestAlgorithm.MD5);
+        assertThatThrownBy(() -> TusFields.checksum("crc32 AAAA")).hasMessageContaining("unsupported checksum algorithm");
+        assertThatThrownBy(() -> TusFields.checksum("sha1 !!!")).hasMessageContaining("not base64");
+        assertThatThrownBy(() -> TusFields.checksum("sha1")).hasMessageContaining("'ALGORITHM BASE64'");
+    }
+}
