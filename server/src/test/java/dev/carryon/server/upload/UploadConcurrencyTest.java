@@ -1,0 +1,147 @@
+package dev.carryon.server.upload;
+
+import dev.carryon.server.testing.RawHttp;
+import dev.carryon.server.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One writer per upload, and never a dead end: a writer whose connection went silent is taken over (no 423
+ * Locked, as tusd answers until its lock times out), and two clients racing on one upload cannot interleave
+ * their bytes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UploadConcurrencyTest {
+
+    static final int MIB = 1 << 20;
+
+    TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aStalledPatchIsTakenOverAndTheUploadCompletes() throws Exception {
+        byte[] data = random(2 * MIB, 1);
+        String u = create(data.length, "taken.bin");
+        try (RawHttp stalled = new RawHttp("127.0.0.1", server.port())) {
+            stalled.send(patchHead(u, 0, data.length));
+            stalled.send(Arrays.copyOf(data, MIB));
+            // The connection stays open and silent, as behind a network that dropped without a reset.
+            Thread.sleep(3500);
+            long offset = offset(u);
+            assertThat(offset).as("the silent writer was taken over and what it sent was kept").isEqualTo(MIB);
+            RawHttp.Response rest = patch(u, offset, Arrays.copyOfRange(data, MIB, data.length));
+            assertThat(rest.status()).as(rest.bodyText()).isEqualTo(204);
+        }
+        assertThat(Files.readAllBytes(server.root().resolve("taken.bin"))).isEqualTo(data);
+    }
+
+    @Test
+    void aNewPatchTakesOverABusyOneImmediatelyWithoutA423() throws Exception {
+        byte[] data = random(2 * MIB, 2);
+        String u = create(data.length, "newer.bin");
+        try (RawHttp first = new RawHttp("127.0.0.1", server.port())) {
+            first.send(patchHead(u, 0, data.length));
+            first.send(Arrays.copyOf(data, MIB / 2));
+            Thread.sleep(200);
+            // A client that lost its connection and retries at once with the offset it believed.
+            RawHttp.Response second = patch(u, 0, data);
+            assertThat(second.status()).as(second.bodyText()).isIn(204, 409);
+            if (second.status() == 409) {
+                // the first writer's bytes were committed when it was taken over: continue from there
+                long offset = offset(u);
+                assertThat(offset).isEqualTo(MIB / 2);
+                assertThat(patch(u, offset, Arrays.copyOfRange(data, (int) offset, data.length)).status())
+                        .isEqualTo(204);
+            }
+        }
+        assertThat(Files.readAllBytes(server.root().resolve("newer.bin"))).isEqualTo(data);
+    }
+
+    @Test
+    void clientsRacingOnOneUploadNeverInterleaveBytes() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            byte[] data = random(MIB, 10 + round);
+            String u = create(data.length, "race" + round + ".bin");
+            List<CompletableFuture<RawHttp.Response>> racers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                racers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return patch(u, 0, data);
+                    } catch (java.io.UncheckedIOException e) {
+                        return null; // taken over by a newer racer: the server ended this request mid-body
+                    }
+                }));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<RawHttp.Response> r : racers) {
+                RawHttp.Response response = r.get(30, TimeUnit.SECONDS);
+                statuses.add(response == null ? -1 : response.status());
+            }
+            assertThat(statuses).as("round %d", round).allMatch(s -> s == 204 || s == 409 || s == -1);
+            long offset = offset(u);
+            if (offset < data.length) {
+                // a winner may have been taken over by a later racer that then lost: finish it
+                assertThat(patch(u, offset, Arrays.copyOfRange(data, (int) offset, data.length)).status())
+                        .isEqualTo(204);
+            }
+            assertThat(Files.readAllBytes(server.root().resolve("race" + round + ".bin"))).as("round %d", round)
+                    .isEqualTo(data);
+        }
+    }
+
+    String create(long length, String name) {
+        RawHttp.Response r = RawHttp.once(server.port(), "POST", "/uploads/", "Tus-Resumable: 1.0.0",
+                "Upload-Length: " + length, "Content-Length: 0",
+                "Upload-Metadata: filename " + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.status()).as(r.bodyText()).isEqualTo(201);
+        return r.header("Location");
+    }
+
+    long offset(String upload) {
+        RawHttp.Response r = RawHttp.once(server.port(), "HEAD", upload, "Tus-Resumable: 1.0.0");
+        assertThat(r.status()).isEqualTo(200);
+        return Long.parseLong(r.header("Upload-Offset"));
+    }
+
+    static String patchHead(String upload, long offset, long length) {
+        return "PATCH " + upload + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + offset
+                + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + length + "\r\n\r\n";
+    }
+
+    RawHttp.Response patch(String upload, long offset, byte[] body) {
+        try (RawHttp http = new RawHttp("127.0.0.1", server.port())) {
+            http.send(patchHead(upload, offset, body.length));
+            http.send(body);
+            return http.read();
+        }
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
