@@ -8,24 +8,20 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code carryon put} against the reference tus server, @tus/server with @tus/file-store (pinned in
@@ -45,55 +41,17 @@ class TusNodeServerTest {
     Process node;
     URI endpoint;
 
-    static Optional<Path> which(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
     @BeforeAll
     static void install() throws Exception {
-        Optional<Path> nodeBin = which("node");
-        Optional<Path> npm = which("npm");
-        assumeTrue(nodeBin.isPresent() && npm.isPresent(),
-                "node and npm are not installed (Debian: nodejs npm): the @tus/server interop tests are skipped");
-        Path source = Path.of("src/test/node/tus-server").toAbsolutePath();
-        app = Path.of("target/tus-server").toAbsolutePath();
-        Files.createDirectories(app);
-        for (String f : List.of("package.json", "package-lock.json", "server.js")) {
-            Files.copy(source.resolve(f), app.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(app.resolve("node_modules/@tus/server"))
-                || !Files.isDirectory(app.resolve("node_modules/@tus/file-store"))) {
-            Process p = new ProcessBuilder(npm.get().toString(), "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-                    .directory(app.toFile()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    return e.toString();
-                }
-            });
-            boolean ended = p.waitFor(100, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            String said = out.getNow("");
-            assumeTrue(ended && p.exitValue() == 0, () -> "npm ci of @tus/server failed (" + (ended ? "exit "
-                    + p.exitValue() : "timed out") + "): the @tus/server interop tests are skipped\n" + said);
-        }
+        app = NodeApps.install("tus-server", List.of("package.json", "package-lock.json", "server.js"),
+                "@tus/server", "@tus/file-store");
     }
 
     @BeforeEach
     void startServer() throws Exception {
         data = Files.createDirectories(dir.resolve("tus-data"));
         Path log = dir.resolve("node-stderr.txt");
-        node = new ProcessBuilder(which("node").orElseThrow().toString(), "server.js", data.toString())
+        node = new ProcessBuilder(NodeApps.which("node").orElseThrow().toString(), "server.js", data.toString())
                 .directory(app.toFile()).redirectError(log.toFile()).start();
         node.getOutputStream().close();
         BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
