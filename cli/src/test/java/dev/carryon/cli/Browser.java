@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -124,13 +123,6 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Chrome's own network emulation (DevTools protocol): bytes per second each way; -1 for no limit. */
-    void throttle(long uploadBytesPerSecond, long downloadBytesPerSecond) {
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
-                "uploadThroughput", uploadBytesPerSecond, "downloadThroughput", downloadBytesPerSecond));
     }
 
     /** Polls until {@code condition} holds; fails with {@code what} and the last console lines after {@code limit}. */
