@@ -558,7 +558,9 @@ function downloadItem(d) {
   const bar = coverageBar(d.size, d.coverage);
   bar.setAttribute('aria-label', `${pct}% of ${d.path} sent, in ${(d.coverage || []).length} pieces`);
   const who = [d.client, d.userAgent].filter(Boolean).join(' · ');
-  let state = `${pct}% · ${humanSize(d.covered)} of ${humanSize(d.size)} · ${d.requests} request${d.requests === 1 ? '' : 's'}`;
+  // The journal counts a request when its response has ended: none yet while the first ones still run.
+  let state = `${pct}% · ${humanSize(d.covered)} of ${humanSize(d.size)}`;
+  if (d.requests > 0) state += ` · ${d.requests} request${d.requests === 1 ? '' : 's'} done`;
   if (d.state === 'active' && d.bytesPerSecond > 0) state += ` · ${humanSize(d.bytesPerSecond)}/s`;
   if (d.state === 'idle') state += ' · idle';
   return h('li', {'data-kind': 'download', 'data-id': d.id, 'data-path': d.path, 'data-state': d.state,
