@@ -157,7 +157,8 @@ final class ListingPage {
                 .append("<p id=\"token-msg\" class=\"msg\" role=\"status\"></p>\n")
                 .append("</form>\n")
                 .append("<div id=\"upload-ui\" class=\"upload-ui\">\n")
-                .append("<input type=\"file\" id=\"file-input\" class=\"vh\" multiple aria-label=\"Files to upload\">\n")
+                // The button below is the control; the input behind it is no second, invisible tab stop.
+                .append("<input type=\"file\" id=\"file-input\" class=\"vh\" multiple tabindex=\"-1\" aria-label=\"Files to upload\">\n")
                 .append("<button type=\"button\" id=\"drop\" class=\"drop\" aria-describedby=\"drop-help\">")
                 .append("<span class=\"drop-main\">Choose files</span> ")
                 .append("<span id=\"drop-help\" class=\"drop-sub\">or drop them here</span></button>\n")
