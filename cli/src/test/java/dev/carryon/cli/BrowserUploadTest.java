@@ -211,6 +211,41 @@ class BrowserUploadTest {
         assertThat(browser.severe()).allMatch(m -> m.contains("net::ERR_ABORTED") || m.contains("404") || m.contains("410"));
     }
 
+    @Test
+    void cutConnectionsAreRetriedAndTheUploadFinishesOnItsOwn() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path local = tmp.resolve("retried.bin");
+        byte[] data = new byte[24 * 1024 * 1024];
+        new Random(8).nextBytes(data);
+        Files.write(local, data);
+        server = serve(root, Files.createDirectories(tmp.resolve("state")), tmp.resolve("access.log"), 0);
+        proxy = new ThrottleProxy(server.port(), 6 * MiB);
+        String base = "http://127.0.0.1:" + proxy.port();
+        browser = Browser.start(tmp, 1280, 900);
+        browser.driver.get(base + "/");
+        browser.await("the upload UI", Duration.ofSeconds(10), () -> browser.driver.findElement(By.id("drop")).isDisplayed());
+        browser.driver.findElement(By.id("file-input")).sendKeys(local.toString());
+        browser.await("the upload's URL", Duration.ofSeconds(20), () -> uploadUrl() != null);
+        String url = uploadUrl();
+        WebElement li = browser.driver.findElement(By.cssSelector("#upload-list li"));
+        for (long at : new long[] {4 * MiB, 12 * MiB}) {
+            browser.await("the server past " + at, Duration.ofSeconds(30), () -> serverOffset(url) >= at);
+            // Down for a moment: cut, and refuse new connections (else chromium silently re-sends the request
+            // on a fresh connection and the page never sees the cut).
+            proxy.refuse(true);
+            proxy.cutAll();
+            browser.await("the page noticing", Duration.ofSeconds(10), () -> "waiting".equals(li.getAttribute("data-state")));
+            assertThat(li.getText()).contains("retrying in");
+            proxy.refuse(false);
+        }
+        browser.await("done", Duration.ofSeconds(60), () -> "done".equals(li.getAttribute("data-state")));
+        assertThat(sha256(Files.readAllBytes(root.resolve("retried.bin")))).isEqualTo(sha256(data));
+        List<String> lines = Files.readAllLines(tmp.resolve("access.log"));
+        assertThat(lines.stream().filter(l -> l.contains("\"POST /uploads/")).count()).as("one creation").isEqualTo(1);
+        assertThat(lines).anyMatch(l -> l.contains("\"HEAD " + URI.create(url).getPath() + " ") && l.contains("Chrome/"));
+        assertThat(browser.severe()).allMatch(m -> m.contains("net::ERR_") || m.contains("Failed to fetch"));
+    }
+
     /** The remembered upload URL (the only carryon.upload: entry), or null. */
     String uploadUrl() {
         Object v = browser.js("const k = Object.keys(localStorage).find(k => k.startsWith('carryon.upload:'));"

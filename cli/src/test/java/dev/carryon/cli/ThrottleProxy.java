@@ -25,6 +25,7 @@ final class ThrottleProxy implements AutoCloseable {
     private final Thread acceptor;
     private volatile int targetPort;
     private volatile long upBytesPerSecond;
+    private volatile boolean refusing;
     private long nextFreeNanos = System.nanoTime();
 
     ThrottleProxy(int targetPort, long upBytesPerSecond) {
@@ -62,6 +63,10 @@ final class ThrottleProxy implements AutoCloseable {
                 return;
             }
             sockets.add(client);
+            if (refusing) {
+                close(client);
+                continue;
+            }
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
@@ -116,6 +121,11 @@ final class ThrottleProxy implements AutoCloseable {
         while ((wait = start - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
         }
+    }
+
+    /** While true, new connections are closed at once, as if the server were down. */
+    void refuse(boolean refuse) {
+        refusing = refuse;
     }
 
     /** Cuts every relayed connection (the listener stays). */
