@@ -29,8 +29,14 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts the command; waits for its URL line. */
     static ServeProcess start(Path root, String... options) {
-        List<String> cmd = command("serve", root.toString(), "--port", "0", "--access-log", "off");
-        cmd.addAll(List.of(options));
+        List<String> args = new ArrayList<>(List.of("serve", root.toString(), "--port", "0", "--access-log", "off"));
+        args.addAll(List.of(options));
+        return startCommand(args);
+    }
+
+    /** Starts {@code carryon ARGS} exactly as given (port, access log and all); waits for its URL line. */
+    static ServeProcess startCommand(List<String> args) {
+        List<String> cmd = command(args.toArray(String[]::new));
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

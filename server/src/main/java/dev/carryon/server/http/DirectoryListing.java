@@ -14,14 +14,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,8 +32,6 @@ import java.util.Locale;
 final class DirectoryListing {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter DISPLAY_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** One listed entry, with the entity tag a GET of it would carry. */
     record Entry(String name, boolean directory, long size, Instant modified, String etag) {
@@ -66,12 +62,33 @@ final class DirectoryListing {
             return;
         }
         boolean json = wantsJson(ex.request().headers().get(HttpHeaderNames.ACCEPT));
-        FullHttpResponse r = json
-                ? Responses.bytes(HttpResponseStatus.OK, "application/json", json(path, entries))
-                : Responses.bytes(HttpResponseStatus.OK, "text/html; charset=utf-8", html(path, entries));
+        FullHttpResponse r;
+        if (json) {
+            r = Responses.bytes(HttpResponseStatus.OK, "application/json", json(path, entries));
+        } else {
+            r = Responses.bytes(HttpResponseStatus.OK, "text/html; charset=utf-8",
+                    ListingPage.render(path, entries, pageSettings(ex)));
+            r.headers().set("Content-Security-Policy", ListingPage.CONTENT_SECURITY_POLICY);
+            r.headers().set("X-Content-Type-Options", "nosniff");
+            r.headers().set("Referrer-Policy", "same-origin");
+        }
         r.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         ex.send(r);
+    }
+
+    private static ListingPage.Settings pageSettings(Exchange ex) {
+        ServerContext server = ex.server();
+        String fallback;
+        if (ex.ctx().channel().localAddress() instanceof InetSocketAddress local) {
+            String host = local.getAddress() == null ? local.getHostString() : local.getAddress().getHostAddress();
+            fallback = (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
+        } else {
+            fallback = server.config().host() + ":" + server.config().port();
+        }
+        String origin = ListingPage.origin(server.config().tls(), ex.request().headers().get(HttpHeaderNames.HOST), fallback);
+        return new ListingPage.Settings(origin, server.uploads() == null ? null : server.config().uploads(),
+                server.journal() != null);
     }
 
     /** The directory's path with a trailing slash, each segment percent-encoded, a root "-" as "%2D". */
@@ -142,35 +159,6 @@ final class DirectoryListing {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    static byte[] html(RequestPath.Parsed path, List<Entry> entries) {
-        String title = escape(path.canonical());
-        StringBuilder b = new StringBuilder(1024 + entries.size() * 200);
-        b.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Index of ").append(title).append("</title>\n")
-                .append("<style>body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}")
-                .append("table{border-collapse:collapse;width:100%}th,td{padding:.3rem .6rem;text-align:left}")
-                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}tr:nth-child(even){background:#f4f4f4}")
-                .append("a{color:#0645ad}</style>\n</head>\n<body>\n<main>\n<h1>Index of ").append(title).append("</h1>\n")
-                .append("<table>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"n\">Size</th>")
-                .append("<th scope=\"col\">Modified</th></tr></thead>\n<tbody>\n");
-        if (!path.isRoot()) {
-            b.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
-        }
-        for (Entry e : entries) {
-            String href = RequestPath.encodeSegment(e.name()) + (e.directory() ? "/" : "");
-            if (path.isRoot() && e.name().equals("-")) {
-                href = "%2D" + (e.directory() ? "/" : ""); // "/-/" is reserved for the server's own routes
-            }
-            b.append("<tr><td><a href=\"").append(escape(href)).append("\">").append(escape(e.name()))
-                    .append(e.directory() ? "/" : "").append("</a></td><td class=\"n\">")
-                    .append(e.directory() ? "" : Long.toString(e.size())).append("</td><td>")
-                    .append(DISPLAY_TIME.format(e.modified())).append("</td></tr>\n");
-        }
-        b.append("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
-        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String escape(String s) {

@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The server's own routes, under {@code /-/}: metrics, health, and the transfer journal's API. They are matched on the raw request target, before
+ * The server's own routes, under {@code /-/}: metrics, health, the transfer journal's API, and the browser
+ * page's static files ({@code /-/ui/app.js}, {@code /-/ui/app.css}, {@code /-/ui/icon.svg}). They are matched on the raw request target, before
  * percent-decoding, so they cannot hide a file: a file or directory named {@code -} in the root is still
  * reachable as {@code /%2D/...}, and listings link to it that way.
  */
@@ -24,7 +25,8 @@ final class ReservedRoutes {
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         HttpMethod method = ex.request().method();
-        if (!path.equals(METRICS) && !path.equals(HEALTH) && !path.equals(TransfersApi.PATH)) {
+        boolean asset = UiAssets.handles(path);
+        if (!asset && !path.equals(METRICS) && !path.equals(HEALTH) && !path.equals(TransfersApi.PATH)) {
             ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such route: " + path));
             return;
         }
@@ -33,6 +35,10 @@ final class ReservedRoutes {
                     method.name() + " is not allowed here; this route answers GET and HEAD");
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             ex.send(r);
+            return;
+        }
+        if (asset) {
+            ex.send(UiAssets.answer(ex.request(), path));
             return;
         }
         FullHttpResponse r;

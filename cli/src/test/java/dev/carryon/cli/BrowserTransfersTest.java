@@ -1,0 +1,141 @@
+package dev.carryon.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The page's live transfers view, fed by the transfer journal: a segmented {@code carryon get -x 4} of one file,
+ * held to a rate so that it runs for a while, shows as one download session whose coverage grows to 100%.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class BrowserTransfersTest {
+
+    static final int SIZE = 24 * 1024 * 1024;
+
+    @TempDir
+    Path tmp;
+    ServeProcess server;
+    GetProcess get;
+    Browser browser;
+
+    @BeforeAll
+    static void needsChromium() {
+        Browser.assumeInstalled();
+    }
+
+    @AfterEach
+    void stop() {
+        if (get != null) {
+            get.close();
+        }
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** One observation of the view: the items for the file, in the in-progress and the finished lists. */
+    record Seen(List<String> activeIds, List<Integer> activePercents, List<Integer> activeSegments,
+                List<String> doneIds, List<Integer> donePercents) {
+    }
+
+    Seen look() {
+        List<String> activeIds = new ArrayList<>();
+        List<Integer> activePercents = new ArrayList<>();
+        List<Integer> activeSegments = new ArrayList<>();
+        for (WebElement li : browser.driver.findElements(By.cssSelector("#t-downloads li[data-path='/big.bin']"))) {
+            activeIds.add(li.getAttribute("data-id"));
+            activePercents.add(Integer.parseInt(li.getAttribute("data-percent")));
+            activeSegments.add(li.findElements(By.cssSelector("svg.bar rect.seg")).size());
+        }
+        List<String> doneIds = new ArrayList<>();
+        List<Integer> donePercents = new ArrayList<>();
+        for (WebElement li : browser.driver.findElements(By.cssSelector("#t-done li[data-path='/big.bin']"))) {
+            doneIds.add(li.getAttribute("data-id"));
+            donePercents.add(Integer.parseInt(li.getAttribute("data-percent")));
+        }
+        return new Seen(activeIds, activePercents, activeSegments, doneIds, donePercents);
+    }
+
+    @Test
+    void aSegmentedGetShowsAsOneSessionWhoseCoverageGrowsToAll() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        byte[] data = new byte[SIZE];
+        new Random(9).nextBytes(data);
+        Files.write(root.resolve("big.bin"), data);
+        server = ServeProcess.start(root);
+        String base = "http://127.0.0.1:" + server.port();
+        browser = Browser.start(tmp, 1280, 1000);
+        browser.driver.get(base + "/");
+        WebElement section = browser.driver.findElement(By.id("transfers"));
+        browser.await("the transfers view", Duration.ofSeconds(10), section::isDisplayed);
+        browser.await("its first poll", Duration.ofSeconds(10),
+                () -> browser.driver.findElement(By.id("transfers-status")).getText().startsWith("Updated at"));
+
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        // 24 MiB at 3 MiB/s: about 8 s, 4 connections
+        get = GetProcess.start(tmp.resolve("logs"), "-x", "4", "--limit-rate", "3M", "-q", "-o",
+                out.resolve("big.bin").toString(), base + "/big.bin");
+
+        List<Seen> seen = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        boolean screenshot = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Seen s;
+            try {
+                s = look();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                continue; // the list was re-rendered between finding and reading
+            }
+            seen.add(s);
+            assertThat(s.activeIds().size() + s.doneIds().size()).as("one session for the file, seen %s", s)
+                    .isLessThanOrEqualTo(1);
+            ids.addAll(s.activeIds());
+            ids.addAll(s.doneIds());
+            if (!screenshot && !s.activePercents().isEmpty() && s.activePercents().get(0) >= 30) {
+                browser.screenshot("transfers");
+                screenshot = true;
+            }
+            if (!s.donePercents().isEmpty() && s.donePercents().get(0) == 100) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(get.await(Duration.ofSeconds(30)).exitCode()).isZero();
+        assertThat(Files.readAllBytes(out.resolve("big.bin"))).isEqualTo(data);
+
+        assertThat(ids).as("one session from start to end").hasSize(1);
+        List<Integer> percents = seen.stream().flatMap(s -> s.activePercents().stream()).toList();
+        assertThat(percents).as("seen in progress").isNotEmpty();
+        assertThat(percents).as("coverage only grows").isSortedAccordingTo(Integer::compare);
+        assertThat(percents.get(0)).isLessThan(100);
+        assertThat(seen.get(seen.size() - 1).donePercents()).as("finished, all of it covered").containsExactly(100);
+        assertThat(screenshot).as("a screenshot in progress").isTrue();
+        // four connections sent four pieces at once: the bar showed more than one segment on the way
+        assertThat(seen.stream().flatMap(s -> s.activeSegments().stream()).mapToInt(Integer::intValue).max().orElse(0))
+                .isGreaterThan(1);
+        WebElement finished = browser.driver.findElement(By.cssSelector("#t-done li[data-path='/big.bin']"));
+        assertThat(finished.getText()).contains("downloaded by 127.0.0.1");
+        assertThat(browser.severe()).isEmpty();
+    }
+}
