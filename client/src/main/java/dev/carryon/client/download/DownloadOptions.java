@@ -50,7 +50,9 @@ public record DownloadOptions(int connections, long minSplit, long limitRate, Ch
         private String userPassword;
         private long lowestSpeed;
         private Duration lowestSpeedWindow = Duration.ofSeconds(20);
-        private Duration checkpoint = Duration.ofSeconds(1);
+        // Twice a second: what a kill -9 costs is what the last checkpoint did not claim, plus what was in flight
+        // (socket buffers on both sides), and the sum must stay under a second of transfer.
+        private Duration checkpoint = Duration.ofMillis(500);
         private int maxRedirects = 10;
         private int overlap = 64 << 10;
 
