@@ -1,6 +1,5 @@
 package dev.carryon.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,20 +22,10 @@ final class NodeApps {
     private NodeApps() {
     }
 
-    static Optional<Path> which(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The installed app directory; {@code files} are copied from the source, {@code modules} must be installed. */
     static Path install(String name, List<String> files, String... modules) throws Exception {
-        Optional<Path> node = which("node");
-        Optional<Path> npm = which("npm");
+        Optional<Path> node = Programs.which("node");
+        Optional<Path> npm = Programs.which("npm");
         assumeTrue(node.isPresent() && npm.isPresent(),
                 "node and npm are not installed (Debian: nodejs npm): the " + name + " interop tests are skipped");
         Path source = Path.of("src/test/node", name).toAbsolutePath();

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -123,7 +122,7 @@ class ProbeCommandTest {
 
     @Test
     void aServerWithoutRangesIsNotResumableAndSaysWhy(@TempDir Path dir) throws Exception {
-        Path python3 = which("python3").orElse(null);
+        Path python3 = Programs.which("python3").orElse(null);
         assumeTrue(python3 != null, "python3 is not installed (Debian: python3): this test is skipped");
         Files.write(dir.resolve("file.bin"), data);
         int port = freePort();
@@ -155,7 +154,7 @@ class ProbeCommandTest {
 
     @Test
     void nginxIsResumableItsOwnWay(@TempDir Path dir) throws Exception {
-        Path nginx = which("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx")).filter(Files::isExecutable))
+        Path nginx = Programs.which("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx")).filter(Files::isExecutable))
                 .orElse(null);
         assumeTrue(nginx != null, "nginx is not installed (Debian: nginx-light): this test is skipped");
         Path root = Files.createDirectories(dir.resolve("root"));
@@ -227,16 +226,6 @@ class ProbeCommandTest {
     }
 
     // ---- helpers ----
-
-    static Optional<Path> which(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -72,7 +72,7 @@ class TusJsClientTest {
         String endpoint = server.url() + "uploads/";
         Path out = dir.resolve("node-out.txt");
         Path err = dir.resolve("node-err.txt");
-        Process p = new ProcessBuilder(NodeApps.which("node").orElseThrow().toString(), "upload.js", endpoint,
+        Process p = new ProcessBuilder(Programs.which("node").orElseThrow().toString(), "upload.js", endpoint,
                 file.toString(), protocol, Long.toString(abortAt))
                 .directory(app.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         p.getOutputStream().close();

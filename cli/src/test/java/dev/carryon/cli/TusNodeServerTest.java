@@ -51,7 +51,7 @@ class TusNodeServerTest {
     void startServer() throws Exception {
         data = Files.createDirectories(dir.resolve("tus-data"));
         Path log = dir.resolve("node-stderr.txt");
-        node = new ProcessBuilder(NodeApps.which("node").orElseThrow().toString(), "server.js", data.toString())
+        node = new ProcessBuilder(Programs.which("node").orElseThrow().toString(), "server.js", data.toString())
                 .directory(app.toFile()).redirectError(log.toFile()).start();
         node.getOutputStream().close();
         BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
