@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One request in flight, seen from a blocking caller: {@link #head()} waits for the response head,
@@ -30,8 +30,10 @@ public final class Call implements AutoCloseable {
     }
 
     private static final Object END = new Object();
-    private static final int PAUSE_AT = 8;
-    private static final int RESUME_AT = 2;
+    /** Body bytes queued for the caller at which the event loop stops reading from the socket... */
+    private static final long PAUSE_AT = 1 << 20;
+    /** ...and at which it reads again. */
+    private static final long RESUME_AT = 256 << 10;
 
     private record Failed(Throwable cause) {
     }
@@ -42,7 +44,7 @@ public final class Call implements AutoCloseable {
     }
 
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queued = new AtomicLong();
     private final Channel channel;
     private final Duration responseTimeout;
     private final Duration stallTimeout;
@@ -94,7 +96,7 @@ public final class Call implements AutoCloseable {
             content.release(); // the caller has gone; the connection is being closed
             return;
         }
-        queued.incrementAndGet();
+        queued.addAndGet(content.readableBytes());
         events.add(content);
     }
 
@@ -181,7 +183,9 @@ public final class Call implements AutoCloseable {
             return null;
         }
         if (e instanceof ByteBuf buf) {
-            if (queued.decrementAndGet() == RESUME_AT) {
+            long n = buf.readableBytes();
+            long left = queued.addAndGet(-n);
+            if (left < RESUME_AT && left + n >= RESUME_AT) {
                 // Decided on the event loop, where 'paused' is set: no pause can slip past unseen.
                 channel.eventLoop().execute(this::resumeIfPaused);
             }
