@@ -5,7 +5,6 @@ import dev.carryon.server.CarryonServer;
 import dev.carryon.server.ServerConfig;
 import dev.carryon.server.journal.JournalSettings;
 import dev.carryon.server.upload.UploadSettings;
-import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -242,10 +241,6 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
 
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            // Sampling buffers for leaks costs each request a stack trace now and then; the tests keep it on.
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
         CarryonServer server;
         try {
             server = CarryonServer.start(config);
