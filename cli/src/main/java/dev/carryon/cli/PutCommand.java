@@ -40,8 +40,9 @@ final class PutCommand implements Callable<Integer> {
     String token;
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Bytes per PATCH, e.g. 64M, for proxies that limit request bodies (default: 16M when chunks carry"
-                    + " checksums, since a broken chunk is re-sent whole; else the rest of the file in one).")
+            description = "Bytes per PATCH, e.g. 64M, for proxies that limit request bodies (default: when chunks carry"
+                    + " checksums, about 2 s of transfer, 16M to 256M, since a broken chunk is re-sent whole; else the"
+                    + " rest of the file in one).")
     Long chunkSize;
 
     @Option(names = {"-x", "--connections"}, defaultValue = "1", paramLabel = "N",

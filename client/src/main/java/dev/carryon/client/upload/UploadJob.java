@@ -8,6 +8,7 @@ import dev.carryon.client.http.Request;
 import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.download.Backoff;
 import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.upload.ChunkSizer;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -50,9 +51,6 @@ final class UploadJob {
      * resumed, so a process killed during a long POST would lose everything it sent: the rest goes in PATCHes.
      */
     static final long CREATION_DATA = 1L << 20;
-
-    /** The default PATCH size when chunks carry checksums: what a broken request can cost. */
-    static final long CHECKED_CHUNK = 16L << 20;
 
     private final HttpClient client;
     private final UploadOptions options;
@@ -332,7 +330,8 @@ final class UploadJob {
             // Data rides on the creation when offered, unless a checksum must precede it and no trailer can carry it.
             if (withData && length > 0 && caps.has("creation-with-upload")
                     && (!wantsChecksum() || caps.has("checksum-trailer"))) {
-                first = Math.min(Math.min(chunkLimit(), length), CREATION_DATA);
+                first = Math.min(options.chunkSize() > 0 ? Math.min(options.chunkSize(), length) : length,
+                        CREATION_DATA);
                 r = r.with("Content-Type", "application/offset+octet-stream")
                         .withBody(slice(0, first, r));
             }
@@ -357,59 +356,104 @@ final class UploadJob {
         }
     }
 
-    /** PATCHes bytes {@code [offset, length)} of a part that starts at {@code base} in the file. */
+    /**
+     * PATCHes bytes {@code [offset, length)} of a part that starts at {@code base} in the file. With checksums, each
+     * chunk's is computed while the chunk before it travels and commits, so that the body itself can go with
+     * sendfile(2) and the checksum in a header; chunks are sized by a {@link ChunkSizer}, one chunk ahead.
+     */
     private void send(URI upload, long base, long length, long offset, int part) throws TransferException {
-        long at = offset;
-        while (at < length) {
-            checkUnchanged();
-            long chunk = Math.min(chunkLimit(), length - at);
-            Request r = request("PATCH", upload).with("Upload-Offset", Long.toString(at))
-                    .with("Content-Type", "application/offset+octet-stream");
-            r = r.withBody(slice(base + at, chunk, r));
-            FileSlice body = r.body();
-            if (body.trailers() == null && wantsChecksum()) {
-                DigestAlgorithm alg = checksumAlgorithm();
-                r = r.with("Upload-Checksum", tusName(alg) + " " + Base64.getEncoder().encodeToString(
-                        hashSlice(base + at, chunk, alg)));
-            }
-            try (Call c = client.send(r)) {
-                ResponseHead h = c.head();
-                String reason = h.status() >= 400 ? reason(c, h) : drain(c);
-                if (h.status() == 204 || h.status() == 200) {
-                    long now = parse(h.first("upload-offset"));
-                    if (now < at) {
-                        throw new TransferException(TransferException.Kind.HTTP, "the server answered the PATCH"
-                                + " with Upload-Offset " + h.first("upload-offset") + ", before " + at);
+        ChunkSizer sizer = new ChunkSizer();
+        ExecutorService hasher = wantsChecksum() ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "carryon-put-hash");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Ahead ahead = null;
+        try {
+            long at = offset;
+            while (at < length) {
+                checkUnchanged();
+                long chunk = ahead != null && ahead.at() == at ? ahead.length()
+                        : Math.min(chunkLimit(sizer), length - at);
+                Request r = request("PATCH", upload).with("Upload-Offset", Long.toString(at))
+                        .with("Content-Type", "application/offset+octet-stream")
+                        .withBody(new FileSlice(file, base + at, chunk, null, null, new LongAccumulatorSink(sent)));
+                if (hasher != null) {
+                    DigestAlgorithm alg = checksumAlgorithm();
+                    byte[] sum = ahead != null && ahead.at() == at && ahead.length() == chunk ? ahead.sum()
+                            : hashSlice(base + at, chunk, alg);
+                    r = r.with("Upload-Checksum", tusName(alg) + " " + Base64.getEncoder().encodeToString(sum));
+                    if (ahead != null) {
+                        ahead.hash().cancel(true);
                     }
-                    progress(part, now);
-                    at = now;
-                    synchronized (lock) {
-                        failures = 0;
-                    }
-                    continue;
+                    long nextAt = at + chunk;
+                    long nextLength = Math.min(chunkLimit(sizer), length - nextAt);
+                    ahead = nextAt >= length ? null : new Ahead(nextAt, nextLength,
+                            hasher.submit(() -> hashSlice(base + nextAt, nextLength, alg)));
                 }
-                if (h.status() == 409 || h.status() == 460) {
-                    long[] state = offsetOf(upload);
-                    if (state == null) {
-                        throw new TransferException(TransferException.Kind.HTTP, "the upload " + upload
-                                + " is gone; rerun to start a new one");
+                long began = System.nanoTime();
+                try (Call c = client.send(r)) {
+                    ResponseHead h = c.head();
+                    String reason = h.status() >= 400 ? reason(c, h) : drain(c);
+                    if (h.status() == 204 || h.status() == 200) {
+                        long now = parse(h.first("upload-offset"));
+                        if (now < at) {
+                            throw new TransferException(TransferException.Kind.HTTP, "the server answered the PATCH"
+                                    + " with Upload-Offset " + h.first("upload-offset") + ", before " + at);
+                        }
+                        sizer.sent(now - at, System.nanoTime() - began);
+                        progress(part, now);
+                        at = now;
+                        synchronized (lock) {
+                            failures = 0;
+                        }
+                        continue;
                     }
+                    if (h.status() == 409 || h.status() == 460) {
+                        long[] state = offsetOf(upload);
+                        if (state == null) {
+                            throw new TransferException(TransferException.Kind.HTTP, "the upload " + upload
+                                    + " is gone; rerun to start a new one");
+                        }
+                        at = state[0];
+                        progress(part, at);
+                        failed(h.status() == 460 ? "the server found a checksum mismatch; sending the chunk again"
+                                : "the server is at another offset (" + at + ")", null);
+                        continue;
+                    }
+                    failOrRetry(h, reason, "sending data");
+                } catch (TransferException e) {
+                    throw e;
+                } catch (IOException e) {
+                    failed(describe(e), null);
+                }
+                long[] state = offsetOf(upload);
+                if (state != null) {
                     at = state[0];
                     progress(part, at);
-                    failed(h.status() == 460 ? "the server found a checksum mismatch; sending the chunk again"
-                            : "the server is at another offset (" + at + ")", null);
-                    continue;
                 }
-                failOrRetry(h, reason, "sending data");
-            } catch (TransferException e) {
-                throw e;
-            } catch (IOException e) {
-                failed(describe(e), null);
             }
-            long[] state = offsetOf(upload);
-            if (state != null) {
-                at = state[0];
-                progress(part, at);
+        } finally {
+            if (hasher != null) {
+                hasher.shutdownNow();
+            }
+        }
+    }
+
+    /** The checksum of the chunk at {@code at}, being computed while the chunk before it is sent. */
+    private record Ahead(long at, long length, Future<byte[]> hash) {
+        byte[] sum() throws TransferException {
+            try {
+                return hash.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof TransferException te) {
+                    throw te;
+                }
+                throw new TransferException(TransferException.Kind.LOCAL_IO, "cannot hash the next chunk: "
+                        + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransferException(TransferException.Kind.NETWORK, "interrupted");
             }
         }
     }
@@ -456,11 +500,11 @@ final class UploadJob {
     }
 
     /**
-     * The most bytes one PATCH carries: the user's --chunk-size; else, with checksums, {@link #CHECKED_CHUNK}, since
-     * a chunk verified whole is lost whole when its request breaks; else the rest of the file.
+     * The most bytes one PATCH carries: the user's --chunk-size; else, with checksums, what the sizer says (a chunk
+     * verified whole is lost whole when its request breaks); else the rest of the file.
      */
-    private long chunkLimit() {
-        return options.chunkSize() > 0 ? options.chunkSize() : wantsChecksum() ? CHECKED_CHUNK : Long.MAX_VALUE;
+    private long chunkLimit(ChunkSizer sizer) {
+        return options.chunkSize() > 0 ? options.chunkSize() : wantsChecksum() ? sizer.next() : Long.MAX_VALUE;
     }
 
     private boolean wantsChecksum() {

@@ -226,7 +226,7 @@ class UploaderTest {
     }
 
     @Test
-    void aChunkCorruptedOnTheWayIsRefusedByItsTrailerChecksumAndSentAgain() throws Exception {
+    void aChunkCorruptedOnTheWayIsRefusedByItsChecksumAndSentAgain() throws Exception {
         Path f = file("trailer.bin", 4 * MIB, 3);
         AtomicBoolean once = new AtomicBoolean();
         proxy.otherwise(r -> r.method().equals("PATCH") && once.compareAndSet(false, true)
@@ -235,8 +235,13 @@ class UploaderTest {
 
         assertArrived("trailer.bin", f);
         List<FaultProxy.Exchange> patches = requests("PATCH");
-        // the checksum rides as a trailer of a chunked body
-        assertThat(patches).allSatisfy(p -> assertThat(p.request().header("Transfer-Encoding")).isEqualTo("chunked"));
+        // each chunk's checksum was computed while the chunk before it travelled: a header, and a body of known
+        // length (which can go with sendfile)
+        assertThat(patches).allSatisfy(p -> {
+            assertThat(p.request().header("Upload-Checksum")).startsWith("sha256 ");
+            assertThat(p.request().header("Transfer-Encoding")).isNull();
+            assertThat(p.request().header("Content-Length")).isEqualTo(Long.toString(MIB));
+        });
         assertThat(patches.get(0).status()).as("the corrupted chunk").isEqualTo(460);
         assertThat(patches.get(1).request().header("Upload-Offset")).as("the same chunk again")
                 .isEqualTo(patches.get(0).request().header("Upload-Offset"));
@@ -244,6 +249,19 @@ class UploaderTest {
         assertThat(patches).hasSize(4);
         assertThat(metric(server, "carryon_upload_checksum_failures_total")).isEqualTo(1.0);
         assertThat(events.retries).anySatisfy(r -> assertThat(r).contains("checksum mismatch"));
+    }
+
+    @Test
+    void checksummedChunksGrowFrom16MiBToAboutTwoSecondsOfTransfer() throws Exception {
+        Path f = file("grow.bin", 80 * MIB, 23);
+        upload(f, proxy.url(), options().build());
+
+        assertArrived("grow.bin", f);
+        List<Long> sizes = requests("PATCH").stream()
+                .map(p -> Long.parseLong(p.request().header("Content-Length"))).toList();
+        // after the 1 MiB of the creation: two chunks of 16 MiB (the second is planned, and hashed, while the first
+        // travels), then what 16 MiB in well under a second says: the rest of the file in one
+        assertThat(sizes).containsExactly(16L * MIB, 16L * MIB, 47L * MIB);
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.carryon.core.upload;
+
+import dev.carryon.core.Props;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChunkSizerTest {
+
+    static final long MiB = 1L << 20;
+    static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void startsAt16MiB() {
+        assertThat(new ChunkSizer().next()).isEqualTo(16 * MiB);
+    }
+
+    @Test
+    void aChunkIsAboutTwoSecondsOfTransferAtTheLastSpeed() {
+        ChunkSizer s = new ChunkSizer();
+        s.sent(16 * MiB, SECOND / 2); // 32 MiB/s
+        assertThat(s.next()).isEqualTo(64 * MiB);
+        s.sent(64 * MiB, SECOND); // 64 MiB/s
+        assertThat(s.next()).isEqualTo(128 * MiB);
+        s.sent(128 * MiB, 4 * SECOND); // slower again: 32 MiB/s
+        assertThat(s.next()).isEqualTo(64 * MiB);
+    }
+
+    @Test
+    void aFastLinkStopsAt256MiBAndASlowOneAt16MiB() {
+        ChunkSizer s = new ChunkSizer();
+        s.sent(16 * MiB, SECOND / 100); // 1.6 GiB/s
+        assertThat(s.next()).isEqualTo(256 * MiB);
+        s.sent(256 * MiB, 1000 * SECOND); // 256 KiB/s
+        assertThat(s.next()).isEqualTo(16 * MiB);
+        s.sent(16 * MiB, 0); // faster than the clock can tell
+        assertThat(s.next()).isEqualTo(256 * MiB);
+    }
+
+    @Test
+    void nothingSentChangesNothing() {
+        ChunkSizer s = new ChunkSizer();
+        s.sent(0, SECOND);
+        assertThat(s.next()).isEqualTo(16 * MiB);
+    }
+
+    record Sent(long bytes, long nanos) {
+    }
+
+    @Test
+    void alwaysWholeMebibytesWithinBoundsAndNeverMoreThanTwoSecondsWorthAboveTheMinimum() {
+        Props.forAll(Props.TRIES, g -> new Sent(g.longIn(1, ChunkSizer.MAX), g.longIn(1, 100 * SECOND)), sample -> {
+            long bytes = sample.bytes();
+            long nanos = sample.nanos();
+            ChunkSizer s = new ChunkSizer();
+            s.sent(bytes, nanos);
+            long next = s.next();
+            assertThat(next).isBetween(ChunkSizer.MIN, ChunkSizer.MAX);
+            assertThat(next % MiB).isZero();
+            if (next > ChunkSizer.MIN) {
+                // at the measured rate, the chunk takes at most the target time
+                assertThat((double) next * nanos / bytes).isLessThanOrEqualTo(ChunkSizer.TARGET_NANOS * 1.0000001);
+            }
+        });
+    }
+}
