@@ -32,8 +32,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Faults come from a script (a queue, one per response, in arrival order) and, when the script is empty,
  * from a rule ({@link #otherwise}); {@link #randomCuts} is a seeded rule. It understands just enough HTTP/1.1:
- * request bodies framed by Content-Length or chunked (which a fault may cut or corrupt too: uploads), responses
- * framed by Content-Length, chunked or the end of the connection.
+ * request bodies framed by Content-Length or chunked (which a fault may cut or corrupt too: uploads), sent after
+ * the server's 100 when the request expects one, responses framed by Content-Length, chunked or the end of the
+ * connection.
  * Plain blocking sockets, a thread per client connection; {@link #close()} ends every thread.
  */
 public final class FaultProxy implements AutoCloseable {
@@ -413,12 +414,27 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 Head forward = fault.whole ? req.without("range", "if-range") : req;
                 uout.write(forward.bytes());
-                if (!relayRequestBody(req, cin, uout, fault, true)) {
-                    exchanges.set(slot, new Exchange(request, 0, List.of(), 0, fault));
-                    return; // cut: both connections close
+                Head resp = null;
+                String expect = req.header("expect");
+                if (expect != null && expect.strip().equalsIgnoreCase("100-continue")) {
+                    // The client sends its body only after the server's 100 (Java's HttpURLConnection waits 5 s
+                    // for it, then sends anyway): pass the interim answer on, or a final one that refuses the body.
+                    uout.flush();
+                    resp = readHead(uin);
+                    if (resp != null && resp.status() == 100) {
+                        cout.write(resp.bytes());
+                        cout.flush();
+                        resp = null;
+                    }
                 }
-                uout.flush();
-                Head resp = readHead(uin);
+                if (resp == null) {
+                    if (!relayRequestBody(req, cin, uout, fault, true)) {
+                        exchanges.set(slot, new Exchange(request, 0, List.of(), 0, fault));
+                        return; // cut: both connections close
+                    }
+                    uout.flush();
+                    resp = readHead(uin);
+                }
                 while (resp != null && resp.status() >= 100 && resp.status() < 200) {
                     cout.write(resp.bytes());
                     resp = readHead(uin);
