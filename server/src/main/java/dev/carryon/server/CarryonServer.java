@@ -14,7 +14,6 @@ import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -118,11 +117,6 @@ public final class CarryonServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    // Reads grow to 1 MiB where Netty stops at 64 KiB: an upload body arrives in a sixteenth of the
-                    // pieces, each a write(2), two hash updates and a hand-over less. A read grows only when the
-                    // last one filled its buffer, so requests without a body keep small ones.
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                            new AdaptiveRecvByteBufAllocator(64, 2048, 1 << 20))
                     .childHandler(new ServerInitializer(context, tracker, ssl));
             Channel channel;
             try {
