@@ -70,7 +70,7 @@ public final class UploadRules {
         }
         if (length >= 0 && bodyLength >= 0 && requestOffset + bodyLength > length) {
             throw new UploadException(413, "the chunk of " + bodyLength + " bytes at offset " + requestOffset
-                    + " ends beyond the upload's length of " + length);
+                    + " runs past the upload's length of " + length);
         }
         if (length < 0 && maxSize > 0 && bodyLength >= 0 && requestOffset + bodyLength > maxSize) {
             throw new UploadException(413, "the upload would exceed the server's maximum of " + maxSize + " bytes");

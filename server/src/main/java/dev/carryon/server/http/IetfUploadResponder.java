@@ -285,6 +285,7 @@ final class IetfUploadResponder {
                 extra.append(",\"provided-offset\":").append(provided.strip());
             }
         } else if (status.code() == 413 && e.getMessage().contains("past the upload's length")) {
+            // both the check before the body (its Content-Length) and the one while it arrives say so
             answer = HttpResponseStatus.BAD_REQUEST;
             type = INCONSISTENT;
             title = "the upload's length is inconsistent";
