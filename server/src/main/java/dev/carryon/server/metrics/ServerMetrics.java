@@ -84,7 +84,8 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Access log lines dropped because the writer fell behind").register(registry);
         requestDuration = Timer.builder("carryon.request.duration")
                 .description("From the request's headers to the response's last byte").register(registry);
-        uploadsCreated = Counter.builder("carryon.uploads.created").description("Uploads created").register(registry);
+        // exposed as carryon_uploads_total: the Prometheus naming drops a "created" suffix, reserved for timestamps
+        uploadsCreated = Counter.builder("carryon.uploads").description("Uploads created").register(registry);
         uploadsCompleted = Counter.builder("carryon.uploads.completed")
                 .description("Uploads completed (and moved into the served directory, unless partial)").register(registry);
         uploadsExpired = Counter.builder("carryon.uploads.expired")
