@@ -414,7 +414,7 @@ public final class HttpClient implements AutoCloseable {
             Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                     .option(ChannelOption.TCP_NODELAY, true)
-                    // Reads of up to 1 MiB, where Netty stops at 64 KiB: a body comes in a quarter of the pieces,
+                    // Reads of up to 1 MiB, where Netty stops at 64 KiB: a body comes in fewer, larger pieces,
                     // each handed to the writing thread and written with one system call.
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new AdaptiveRecvByteBufAllocator(4 << 10, 64 << 10, 1 << 20))
