@@ -68,6 +68,15 @@ class UploadEdgesTest {
         return once("POST", "/uploads/", all.toArray(String[]::new));
     }
 
+    /** Waits until the server has written this many upload bytes in all: a writer holds its upload by then. */
+    void awaitUploadBytes(double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Metrics.valueOrZero(Metrics.scrape(server.port()), "carryon_upload_bytes_total") < atLeast) {
+            assertThat(System.nanoTime()).as("the server wrote %s upload bytes", atLeast).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     // ---- CORS ----
 
     @Test
@@ -146,7 +155,7 @@ class UploadEdgesTest {
             writing.request("PATCH", first, "Tus-Resumable: 1.0.0", "Upload-Offset: 0",
                     "Content-Type: application/offset+octet-stream", "Content-Length: 100");
             writing.send(new byte[50]);
-            Thread.sleep(300);
+            awaitUploadBytes(50);
             RawHttp.Response refused;
             try (RawHttp other = server.raw()) {
                 other.request("PATCH", second, "Tus-Resumable: 1.0.0", "Upload-Offset: 0",
@@ -233,7 +242,7 @@ class UploadEdgesTest {
             stalled.request("PATCH", b, "Tus-Resumable: 1.0.0", "Upload-Offset: 0",
                     "Content-Type: application/offset+octet-stream", "Content-Length: 10");
             stalled.send("12345");
-            Thread.sleep(300);
+            awaitUploadBytes(3 + 6 + 5);
             newer.request("PATCH", b, "Tus-Resumable: 1.0.0", "Upload-Offset: 5",
                     "Content-Type: application/offset+octet-stream", "Content-Length: 5");
             newer.send("67890");
