@@ -84,7 +84,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Access log lines dropped because the writer fell behind").register(registry);
         requestDuration = Timer.builder("carryon.request.duration")
                 .description("From the request's headers to the response's last byte").register(registry);
-        uploadsCreated = Counter.builder("carryon.uploads.created").description("Uploads created").register(registry);
+        // Not "carryon.uploads.created": Prometheus reserves the _created suffix and the exposition dropped it
+        // (carryon_uploads_total).
+        uploadsCreated = Counter.builder("carryon.upload.creations").description("Uploads created").register(registry);
         uploadsCompleted = Counter.builder("carryon.uploads.completed")
                 .description("Uploads completed (and moved into the served directory, unless partial)").register(registry);
         uploadsExpired = Counter.builder("carryon.uploads.expired")
