@@ -16,7 +16,7 @@ public final class FileNames {
 
     /**
      * A name that can only name a file in the directory it is written to: the last path component, without
-     * control characters, not {@code .} or {@code ..}, at most 255 bytes of UTF-8. Empty if nothing is left.
+     * control characters or unpaired surrogates, not {@code .} or {@code ..}, at most 255 bytes of UTF-8. Empty if nothing is left.
      */
     public static Optional<String> safe(String suggested) {
         if (suggested == null) {
@@ -27,7 +27,8 @@ public final class FileNames {
         name = name.substring(cut + 1);
         StringBuilder b = new StringBuilder(name.length());
         name.codePoints().forEach(cp -> {
-            if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+            // no control characters, and no unpaired surrogate: it has no UTF-8 form, so no file can have it as name
+            if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0) && !Character.isSurrogate((char) cp)) {
                 b.appendCodePoint(cp);
             }
         });
@@ -38,6 +39,7 @@ public final class FileNames {
         while (name.getBytes(StandardCharsets.UTF_8).length > 255) {
             name = name.substring(0, name.offsetByCodePoints(name.length(), -1));
         }
+        name = name.strip(); // the cut may have left a space at the end
         return Optional.of(name);
     }
 

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -72,6 +73,16 @@ final class IetfUploadResponder {
         if (id == null) {
             throw new UploadException(405, method.name() + " is not allowed on the upload collection; POST creates");
         }
+        if (version <= 6 && (HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method))) {
+            // -03 and -05 §5 and §7: offset retrieval and cancellation carry none of the progress fields.
+            for (String field : version == 6 ? List.of("Upload-Offset", "Upload-Complete", "Upload-Length")
+                    : List.of("Upload-Offset", "Upload-Complete")) {
+                if (r.headers().contains(field)) {
+                    throw UploadException.badRequest(method.name() + " takes no " + field + " in interop version "
+                            + version);
+                }
+            }
+        }
         if (HttpMethod.HEAD.equals(method)) {
             common.reply(ex, UploadEndpoint.Protocol.IETF, service.head(id, owner), u -> {
                 HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
@@ -103,7 +114,7 @@ final class IetfUploadResponder {
         long length = declared.isPresent() ? declared.getAsLong() : complete && bodyLength >= 0 ? bodyLength : -1;
         if (complete && declared.isPresent() && bodyLength >= 0 && bodyLength != declared.getAsLong()) {
             throw UploadException.badRequest("Upload-Complete: ?1 with " + bodyLength + " bytes, but Upload-Length "
-                    + declared.getAsLong());
+                    + declared.getAsLong() + ": " + LENGTHS_DIFFER);
         }
         UploadMetadata metadata = UploadMetadata.parse(r.headers().get("Upload-Metadata"));
         String disposition = r.headers().get("Content-Disposition");
@@ -172,9 +183,9 @@ final class IetfUploadResponder {
     }
 
     private void created(Exchange ex, Upload u, int version) {
-        boolean done = u.state() == Upload.State.COMPLETE;
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                done ? HttpResponseStatus.OK : HttpResponseStatus.CREATED, Unpooled.EMPTY_BUFFER);
+        // 201 whether or not the body was all of it: the request created the upload (and, complete, the file).
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                Unpooled.EMPTY_BUFFER);
         resp.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
         resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         progress(resp.headers(), u, version);
@@ -284,8 +295,7 @@ final class IetfUploadResponder {
             if (provided != null && provided.strip().chars().allMatch(Character::isDigit) && !provided.isBlank()) {
                 extra.append(",\"provided-offset\":").append(provided.strip());
             }
-        } else if (status.code() == 413 && e.getMessage().contains("past the upload's length")) {
-            // both the check before the body (its Content-Length) and the one while it arrives say so
+        } else if (inconsistentLength(status.code(), e.getMessage())) {
             answer = HttpResponseStatus.BAD_REQUEST;
             type = INCONSISTENT;
             title = "the upload's length is inconsistent";
@@ -303,6 +313,19 @@ final class IetfUploadResponder {
         r.headers().set("Upload-Complete", "?0");
         r.headers().set("Upload-Draft-Interop-Version", Math.max(OLDEST, Math.min(version, NEWEST)));
         return r;
+    }
+
+    /** Said of a creation whose body is not the length it declares. */
+    private static final String LENGTHS_DIFFER = "the lengths differ";
+
+    /**
+     * Whether a refusal is about lengths that do not agree: a body past the recorded length (core says 413, the
+     * drafts 400), a length that would change, a creation or last append whose body is not the declared length.
+     */
+    private static boolean inconsistentLength(int status, String message) {
+        // core says "past the upload's length" both before the body (its Content-Length) and while it arrives
+        return (status == 413 && message.contains("past the upload's length"))
+                || (status == 400 && (message.contains("cannot become") || message.contains(LENGTHS_DIFFER)));
     }
 
     private static int version(HttpRequest r) {

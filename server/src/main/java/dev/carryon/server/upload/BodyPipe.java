@@ -8,10 +8,12 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,6 +30,7 @@ public final class BodyPipe {
     private Throwable refused;
     private boolean ended;
     private boolean finished;
+    private ScheduledFuture<?> watchdog;
 
     /**
      * @param done called once, on the event loop, with the upload after the body (or with why it failed)
@@ -44,10 +47,35 @@ public final class BodyPipe {
             } else {
                 appender = a;
                 drain();
+                long timeout = a.bodyTimeout().toNanos();
+                if (timeout > 0 && !finished) {
+                    watch(timeout, timeout);
+                }
             }
             channel.config().setAutoRead(true);
             channel.read();
         }));
+    }
+
+    /**
+     * Ends a body that has been silent for {@code timeout}: what arrived is kept (as when the connection breaks),
+     * the client is told 408 and the connection closes. Checked again after {@code delay}.
+     */
+    private void watch(long timeout, long delay) {
+        watchdog = channel.eventLoop().schedule(() -> {
+            if (finished) {
+                return;
+            }
+            long silent = System.nanoTime() - appender.lastByteNanos();
+            if (silent < timeout) {
+                watch(timeout, timeout - silent);
+                return;
+            }
+            appender.abort("the body stalled");
+            finish(null, new UploadException(408, "no byte of the body arrived for "
+                    + java.time.Duration.ofNanos(timeout).toMillis() + " ms; what arrived is kept: ask for the offset"
+                    + " and resume"));
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
     /** A piece of the body (the pipe takes ownership). */
@@ -114,6 +142,9 @@ public final class BodyPipe {
             return;
         }
         finished = true;
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         releaseHeld();
         done.accept(u, e);
     }

@@ -476,6 +476,11 @@ public final class UploadService implements AutoCloseable {
             return lastByteNanos;
         }
 
+        /** The longest silence allowed within the body (zero: no limit). */
+        public java.time.Duration bodyTimeout() {
+            return service.settings.bodyTimeout();
+        }
+
         public Channel channel() {
             return request.channel();
         }
