@@ -61,6 +61,9 @@ final class ProbeCommand implements Callable<Integer> {
     static void printText(PrintStream out, ProbeReport r) {
         row(out, "URL", r.url() + (r.finalUrl().equals(r.url()) ? "" : "  (redirected to " + r.finalUrl() + ")"));
         row(out, "Protocol", r.protocol());
+        if (r.tls() != null) {
+            row(out, "TLS", r.tls());
+        }
         row(out, "Length", r.length() < 0 ? "unknown" : r.length() + " (" + SizeConverter.format(r.length()) + ")");
         row(out, "Accept-Ranges", r.acceptRanges() == null ? "(none)" : r.acceptRanges());
         row(out, "Range 0-0", r.rangeStatus() + (r.contentRange() == null ? "" : ", Content-Range: " + r.contentRange())
@@ -100,6 +103,7 @@ final class ProbeCommand implements Callable<Integer> {
             g.writeStringField("url", r.url().toString());
             g.writeStringField("finalUrl", r.finalUrl().toString());
             g.writeStringField("protocol", r.protocol());
+            g.writeStringField("tls", r.tls());
             g.writeNumberField("length", r.length());
             g.writeStringField("acceptRanges", r.acceptRanges());
             g.writeNumberField("rangeStatus", r.rangeStatus());

@@ -251,7 +251,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
-        System.out.println("carryon serving " + config.root() + " at " + server.url());
+        System.out.println("carryon serving " + config.root() + " at " + server.url()
+                + (server.tlsEngine() == null ? "" : " (TLS: " + server.tlsEngine() + ")"));
         System.out.flush();
         stop.await();
         System.err.println("carryon: stopping (in-flight responses have " + config.shutdownTimeout().toSeconds()

@@ -9,6 +9,8 @@ import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.store.StateStore;
 import dev.carryon.server.transport.ConnectionTracker;
 import dev.carryon.server.transport.ServerInitializer;
+import dev.carryon.server.transport.TlsEngine;
+import dev.carryon.server.transport.TlsKeys;
 import dev.carryon.server.transport.Transport;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
@@ -156,8 +158,10 @@ public final class CarryonServer implements AutoCloseable {
     }
 
     private static SslContext ssl(ServerConfig config) throws IOException {
+        TlsKeys.checkKey(config.tlsKey());
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile());
+            SslContextBuilder b = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
+                    .sslProvider(TlsEngine.provider());
             if (config.http2()) {
                 b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                         .applicationProtocolConfig(new ApplicationProtocolConfig(
@@ -169,8 +173,14 @@ public final class CarryonServer implements AutoCloseable {
             return b.build();
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot use the TLS certificate " + config.tlsCert() + " and key " + config.tlsKey()
-                    + ": " + e.getMessage() + " (both must be PEM files; the key in PKCS#8)", e);
+                    + ": " + e.getMessage() + " (both must be PEM files: the certificate, optionally followed by"
+                    + " its chain; the key unencrypted PKCS#8)", e);
         }
+    }
+
+    /** Which TLS implementation serves HTTPS, e.g. {@code OpenSSL (BoringSSL)}; null without TLS. */
+    public String tlsEngine() {
+        return config.tls() ? TlsEngine.describe() : null;
     }
 
     /** The address the server listens on; with port 0, the port that was picked. */

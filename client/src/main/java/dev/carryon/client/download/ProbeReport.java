@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * What {@link Prober} learnt about a URL's support for resumption, each fact from a real request.
  *
+ * @param tls                   the TLS session (version, cipher, implementation), or null over plain TCP
  * @param rangeStatus           the status of {@code Range: bytes=0-0}
  * @param contentRange          its Content-Range, or null
  * @param rangeCorrect          whether it was a 206 for exactly byte 0 with one byte of body
@@ -14,7 +15,7 @@ import java.util.List;
  * @param multipartStatus       the status of a two-range request, or 0
  * @param multipartType         its Content-Type
  */
-public record ProbeReport(URI url, URI finalUrl, String protocol, long length, String acceptRanges,
+public record ProbeReport(URI url, URI finalUrl, String protocol, String tls, long length, String acceptRanges,
                           int rangeStatus, String contentRange, boolean rangeCorrect,
                           String etag, boolean etagStrong, String lastModified, boolean lastModifiedStrong,
                           int ifRangeMatchStatus, int ifRangeMismatchStatus,

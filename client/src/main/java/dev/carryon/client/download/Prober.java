@@ -94,7 +94,7 @@ public final class Prober {
                 reasons.add("ranges work, " + (version.hasStrongEtag() ? "the ETag is strong" : "Last-Modified is strong")
                         + ", and If-Range is honoured both ways");
             }
-            return new ProbeReport(url, fetcher.source(), range.protocol(), length, h.joined("accept-ranges"),
+            return new ProbeReport(url, fetcher.source(), range.protocol(), range.tls(), length, h.joined("accept-ranges"),
                     h.status(), contentRange, rangeCorrect, etag, version.hasStrongEtag(), version.lastModified(),
                     version.lastModifiedStrong(), ifRangeMatch, ifRangeMismatch, multipartStatus, multipartType,
                     h.joined("repr-digest"), h.joined("digest"), verdict, List.copyOf(reasons));
@@ -105,7 +105,7 @@ public final class Prober {
         }
     }
 
-    private record Answer(ResponseHead head, long bodyBytes, String protocol, String reason) {
+    private record Answer(ResponseHead head, long bodyBytes, String protocol, String tls, String reason) {
     }
 
     /** One GET with Range (and If-Range); reads at most a few bytes of the body, then drops the connection. */
@@ -128,7 +128,7 @@ public final class Prober {
                     buf.release();
                 }
             }
-            return new Answer(r.head(), bytes, r.call().protocol(), reason);
+            return new Answer(r.head(), bytes, r.call().protocol(), r.call().tls(), reason);
         } finally {
             r.call().close();
         }
