@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -49,6 +50,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServerInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerInitializer.class);
+    private static final int STREAM_WINDOW = 1 << 20;
+    private static final int CONNECTION_WINDOW = 4 << 20;
 
     private final ServerContext server;
     private final ConnectionTracker tracker;
@@ -78,6 +81,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                             TimeUnit.SECONDS));
                     ctx.pipeline().addLast(new IdleCloser());
                     ctx.pipeline().addLast(http2Codec());
+                    ctx.pipeline().addLast(new ConnectionWindow());
                     ctx.pipeline().addLast(http2Multiplexer());
                 } else {
                     addHttp1(ctx.pipeline(), FileBody.Mode.COPY, false);
@@ -108,7 +112,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         if (h2c) {
             HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
                     protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                            ? new Http2ServerUpgradeCodec(http2Codec(), http2Multiplexer())
+                            ? new Http2ServerUpgradeCodec(http2Codec(), new ConnectionWindow(), http2Multiplexer())
                             : null,
                     c.maxHeaderSize());
             p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new Http2Starter()));
@@ -128,18 +132,36 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             ctx.pipeline().addAfter(ctx.name(), "h2-codec", http2Codec());
-            ctx.pipeline().addAfter("h2-codec", "h2-streams", http2Multiplexer());
+            ctx.pipeline().addAfter("h2-codec", "h2-window", new ConnectionWindow());
+            ctx.pipeline().addAfter("h2-window", "h2-streams", http2Multiplexer());
             ctx.pipeline().remove(this);
         }
     }
 
     private Http2FrameCodec http2Codec() {
+        // An upload stream may have 1 MiB in flight, a connection 4 MiB (see ConnectionWindow), in frames of up to
+        // 64 KiB: the default 64 KiB windows allowed one window per round trip, 1.3 MB/s for a browser 50 ms away.
+        // Bytes a paused upload has not taken are bounded by these windows, as on HTTP/1.1 by the socket buffer.
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(256)
+                        .initialWindowSize(STREAM_WINDOW)
+                        .maxFrameSize(64 << 10)
                         .maxHeaderListSize(server.config().maxHeaderSize()))
                 .gracefulShutdownTimeoutMillis(server.config().shutdownTimeout().toMillis())
                 .build();
+    }
+
+    /**
+     * Raises the connection's receive window from HTTP/2's fixed 64 KiB (no setting changes it; only a
+     * WINDOW_UPDATE on stream 0 does) as the frame codec starts. It stays, handling no event (so the pipeline
+     * passes it by): leaving during its own addition would break the additions that follow it.
+     */
+    private static final class ConnectionWindow extends ChannelHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+        }
     }
 
     private ChannelHandler http2Multiplexer() {
