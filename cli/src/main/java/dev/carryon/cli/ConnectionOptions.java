@@ -30,10 +30,10 @@ final class ConnectionOptions {
     @Option(names = {"-k", "--insecure"}, description = "Accept any TLS certificate and host name.")
     boolean insecure;
 
-    @Option(names = "--cacert", paramLabel = "PEM", description = "Trust the certificates in this PEM file instead of the system's.")
+    @Option(names = "--cacert", paramLabel = "PEM", description = "Trust the certificates in this PEM file (one or several) instead of the system's.")
     Path cacert;
 
-    @Option(names = "--no-http2", description = "Do not offer HTTP/2.")
+    @Option(names = "--no-http2", description = "Do not offer HTTP/2 (over TLS each connection speaks h2 when offered).")
     boolean noHttp2;
 
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -46,10 +46,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where the embedded database and internal files live (default: ROOT/.carryon, never served).")
     Path state;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain.")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate, optionally followed by its chain.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key (PKCS#8 PEM) of --tls-cert.")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (unencrypted PKCS#8 PEM; for another form carryon says how to convert it).")
     Path tlsKey;
 
     @Option(names = "--no-http2", description = "Speak only HTTP/1.1 (no h2 over TLS, no h2c).")
