@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ class DownloadFieldsFuzzTest {
         safe.ifPresent(DownloadFieldsFuzzTest::assertSafe);
         assertThat(safe).as("the safe name as the oracle computes it").isEqualTo(expectedSafe(suggested));
         safe.ifPresent(s -> assertThat(FileNames.safe(s)).as("safe is idempotent").contains(s));
-        return (input.toLowerCase().contains("filename*") ? "ext " : "") + (safe.isPresent() ? "safe" : "unsafe");
+        return (input.toLowerCase(Locale.ROOT).contains("filename*") ? "ext " : "") + (safe.isPresent() ? "safe" : "unsafe");
     }
 
     private static void assertSafe(String s) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +37,7 @@ class RangeFuzzTest {
         List<RangeSpec> specs = parsed.get();
         assertThat(specs).isNotEmpty();
         StringBuilder shape = new StringBuilder();
-        TreeSet<Long> lengths = new TreeSet<>(List.of(0L, 1L, 100L, Long.MAX_VALUE));
+        TreeSet<Long> lengths = new TreeSet<>();
         for (RangeSpec spec : specs) {
             if (spec instanceof RangeSpec.FromTo f) {
                 assertThat(f.first()).isNotNegative();
@@ -52,9 +53,9 @@ class RangeFuzzTest {
         }
         String formatted = "bytes=" + specs.stream().map(Object::toString).collect(Collectors.joining(","));
         assertThat(RangeHeader.parse(formatted)).as("parse(format(specs))").contains(specs);
-        for (long length : lengths.descendingSet().stream().limit(12).toList()) {
-            checkSelection(specs, length);
-        }
+        // the fixed lengths always, and the first of those around the positions (many specs would be slow)
+        Stream.concat(Stream.of(0L, 1L, 100L, Long.MAX_VALUE), lengths.stream().limit(12))
+                .forEach(length -> checkSelection(specs, length));
         return "specs:" + shape.toString().chars().distinct().sorted()
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 + (specs.size() > 1 ? "+" : "");
