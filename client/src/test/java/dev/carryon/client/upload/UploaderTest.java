@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,24 +139,31 @@ class UploaderTest {
         }
     }
 
-    /** Asks the server itself (not through the proxy) until an upload reaches an offset, for up to 10 s. */
-    void awaitOffset(String target, long offset) {
+    /**
+     * Asks the server itself (not through the proxy) until an upload reaches an offset, for up to 10 s; the last
+     * offset it answered. It runs on the proxy's thread, where a failure would only look like a network error to
+     * the client: the caller asserts on the answer instead.
+     */
+    long awaitOffset(String target, long offset) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long seen = -1;
         try {
             while (System.nanoTime() < deadline) {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.address().getPort() + target))
                         .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Tus-Resumable", "1.0.0").build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.headers().firstValue("Upload-Offset").map(Long::parseLong).orElse(-1L) == offset) {
-                    return;
+                seen = r.headers().firstValue("Upload-Offset").map(Long::parseLong).orElse(-1L);
+                if (seen == offset) {
+                    return seen;
                 }
                 Thread.sleep(20);
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+        return seen;
     }
 
     Path file(String name, int size, long seed) throws IOException {
@@ -377,6 +385,7 @@ class UploaderTest {
         Path f = file("cut.bin", 6 * MIB, 7);
         AtomicBoolean once = new AtomicBoolean();
         AtomicBoolean settled = new AtomicBoolean();
+        AtomicLong kept = new AtomicLong(-1);
         proxy.otherwise(r -> {
             if (r.method().equals("PATCH") && once.compareAndSet(false, true)) {
                 return Fault.pass().cutRequestAfter(MIB + 4321);
@@ -384,13 +393,15 @@ class UploaderTest {
             if (r.method().equals("HEAD") && once.get() && settled.compareAndSet(false, true)) {
                 // The server learns of the cut on the PATCH's connection, the client asks on another one: on a
                 // loaded machine the question can overtake the cut. Let the server see the cut first.
-                return Fault.pass().onRequest(() -> awaitOffset(r.target(), 2L * MIB + 4321));
+                return Fault.pass().onRequest(() -> kept.set(awaitOffset(r.target(), 2L * MIB + 4321)));
             }
             return Fault.pass();
         });
         upload(f, proxy.url(), options().chunkSize(2 * MIB).checksums(false).build());
 
         assertArrived("cut.bin", f);
+        assertThat(kept.get()).as("the server's offset once it saw the cut: every byte that reached it kept")
+                .isEqualTo(2L * MIB + 4321);
         List<FaultProxy.Exchange> patches = requests("PATCH");
         // the POST carried 1 MiB; the first PATCH (2 MiB) is cut after 1 MiB + 4321 bytes
         assertThat(patches.get(0).request().header("Upload-Offset")).isEqualTo(Long.toString(MIB));

@@ -28,7 +28,9 @@ public final class FileNames {
         StringBuilder b = new StringBuilder(name.length());
         name.codePoints().forEach(cp -> {
             // no control characters, and no unpaired surrogate: it has no UTF-8 form, so no file can have it as name
-            if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0) && !Character.isSurrogate((char) cp)) {
+            // (codePoints() yields a lone surrogate as itself: only then is the code point a surrogate)
+            if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)
+                    && !(cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
                 b.appendCodePoint(cp);
             }
         });

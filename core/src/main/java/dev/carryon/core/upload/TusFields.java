@@ -70,7 +70,8 @@ public final class TusFields {
         }
         if (v.startsWith("final;")) {
             List<String> parts = new ArrayList<>();
-            for (String p : v.substring("final;".length()).strip().split("\\s+")) {
+            // the whitespace of strip(), which trimmed the value: else a lone U+001C or U+2028 became a part
+            for (String p : v.substring("final;".length()).strip().split("\\p{javaWhitespace}+")) {
                 if (!p.isEmpty()) {
                     parts.add(p);
                 }

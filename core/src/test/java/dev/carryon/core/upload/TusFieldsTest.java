@@ -31,6 +31,16 @@ class TusFieldsTest {
     }
 
     @Test
+    void concatPartsAreSeparatedByWhatStripRemovesToo() {
+        // Found by the fuzzer: strip() removed U+2028 and U+001C at the ends, but the split on \s+ kept them
+        // inside, so a lone separator became the "URL" of a part.
+        assertThat(TusFields.concat("final;/uploads/a /upload\t\u2028\t\u2028/b").parts())
+                .containsExactly("/uploads/a", "/upload", "/b");
+        assertThat(TusFields.concat("final;/uploads/a\u001c/uploads/b").parts()).containsExactly("/uploads/a", "/uploads/b");
+        assertThatThrownBy(() -> TusFields.concat("final; \u001f ")).isInstanceOf(UploadException.class);
+    }
+
+    @Test
     void concatIsPartialOrAFinalWithItsParts() {
         assertThat(TusFields.concat(null)).isEqualTo(TusFields.Concat.NONE);
         assertThat(TusFields.concat("partial")).isEqualTo(TusFields.Concat.PARTIAL);

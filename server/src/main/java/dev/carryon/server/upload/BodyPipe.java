@@ -30,6 +30,7 @@ public final class BodyPipe {
     private Throwable refused;
     private boolean ended;
     private boolean finished;
+    private boolean closed;
     private ScheduledFuture<?> watchdog;
 
     /**
@@ -47,6 +48,10 @@ public final class BodyPipe {
             } else {
                 appender = a;
                 drain();
+                if (closed) {
+                    interrupted();
+                    return;
+                }
                 long timeout = a.bodyTimeout().toNanos();
                 if (timeout > 0 && !finished) {
                     watch(timeout, timeout);
@@ -93,6 +98,11 @@ public final class BodyPipe {
 
     /** The connection closed before the body ended: what arrived is kept (unless a checksum must vouch for it). */
     public void interrupted() {
+        if (appender == null && refused == null) {
+            // What is held arrived before the close: it is written once the appender is ready.
+            closed = true;
+            return;
+        }
         releaseHeld();
         if (appender != null && !finished) {
             appender.abort("the connection closed");
