@@ -1,0 +1,123 @@
+package dev.carryon.cli;
+
+import dev.carryon.core.download.DownloadState;
+import dev.carryon.server.CarryonServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What a curl, wget or aria2 user reaches for (issue 16), run as processes against a real server: the options
+ * their fingers type, URLs with spaces, quiet meaning quiet, Ctrl-C, the messages, --help and --version.
+ */
+@Timeout(90)
+class HabitsTest {
+
+    static Path served;
+    static CarryonServer server;
+    static byte[] data;
+    static byte[] small;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        served = Files.createTempDirectory("carryon-habits-");
+        data = GetProcess.random(10 << 20, 161);
+        small = GetProcess.random(300_000, 162);
+        GetProcess.put(served, "big.bin", data);
+        GetProcess.put(served, "small.bin", small);
+        GetProcess.put(served, "a file.bin", small);
+        server = GetProcess.server(served);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String url(String name) {
+        return server.url() + name;
+    }
+
+    static GetProcess.Result get(Path dir, String... args) {
+        return GetProcess.run(dir.resolve("logs"), Duration.ofSeconds(60), args);
+    }
+
+    static GetProcess.Result carryon(Path dir, String... args) {
+        try (GetProcess p = GetProcess.command(dir.resolve("logs"), Map.of(), List.of(args))) {
+            return p.await(Duration.ofSeconds(60));
+        }
+    }
+
+    /** Bytes the control file records as held, 0 before there is one. */
+    static long held(Path target) {
+        try {
+            return GetProcess.state(target).map(s -> s.held().size()).orElse(0L);
+        } catch (IOException | RuntimeException e) {
+            return 0; // replaced while being read
+        }
+    }
+
+    // ---- 5. messages
+
+    @Test
+    void aMissingFileIsOneSentence(@TempDir Path dir) {
+        GetProcess.Result r = get(dir, url("nope"), "-d", dir.resolve("out").toString());
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(4);
+        assertThat(r.stderr().strip()).isEqualTo("carryon: " + url("nope")
+                + ": the server answered 404 Not Found: no such file or directory: /nope");
+
+        GetProcess.Result probe = carryon(dir, "probe", url("nope"));
+        assertThat(probe.exitCode()).as("%s", probe).isEqualTo(4);
+        assertThat(probe.stderr().strip())
+                .isEqualTo("carryon: the server answered 404 Not Found: no such file or directory: /nope");
+    }
+
+    @Test
+    void aServerWithoutRangesSaysItStartsOverAndNotThatItResumes(@TempDir Path dir) throws Exception {
+        Path python3 = Programs.which("python3").orElse(null);
+        assumeTrue(python3 != null, "python3 is not installed (Debian: python3): this test is skipped");
+        Path root = Files.createDirectories(dir.resolve("root"));
+        GetProcess.put(root, "big.bin", data);
+        int port = ProbeCommandTest.freePort();
+        Process python = new ProcessBuilder(python3.toString(), "-m", "http.server", Integer.toString(port),
+                "--bind", "127.0.0.1", "--directory", root.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("python.log").toFile()).start();
+        try {
+            assertThat(ProbeCommandTest.awaitPort(python, port)).as("python3 -m http.server listening").isTrue();
+            String u = "http://127.0.0.1:" + port + "/big.bin";
+            Path target = dir.resolve("out/big.bin");
+            try (GetProcess p = GetProcess.start(dir.resolve("logs"), u, "-o", target.toString(), "--limit-rate", "2M")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (held(target) < (1 << 20)) {
+                    assertThat(p.process.isAlive()).as("ended early: %s", GetProcess.read(p.stderr)).isTrue();
+                    assertThat(System.nanoTime()).as("1 MiB recorded within 30 s").isLessThan(deadline);
+                    p.process.waitFor(50, TimeUnit.MILLISECONDS);
+                }
+                p.kill();
+            }
+            GetProcess.Result r = get(dir, u, "-o", target.toString());
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            assertThat(GetProcess.sha256(target)).isEqualTo(GetProcess.sha256(data));
+            assertThat(r.stderr()).contains("starting over from zero: the server does not support ranges")
+                    .doesNotContain("resuming");
+        } finally {
+            python.destroyForcibly();
+            python.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
