@@ -14,7 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,16 +204,7 @@ final class GetCommand implements Callable<Integer> {
         }
         List<URI> out = new ArrayList<>();
         for (String u : all) {
-            try {
-                URI uri = new URI(u);
-                if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
-                        || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
-                    throw new URISyntaxException(u, "not an http or https URL with a host");
-                }
-                out.add(uri);
-            } catch (URISyntaxException e) {
-                throw new CliException(ExitCode.USAGE, "'" + u + "' is not a URL carryon can fetch: " + e.getReason());
-            }
+            out.add(Urls.parse(u));
         }
         return out;
     }

@@ -76,7 +76,7 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI endpoint = URI.create(args.get(args.size() - 1));
+        URI endpoint = Urls.parse(args.get(args.size() - 1));
         List<Path> files = new ArrayList<>();
         for (String f : args.subList(0, args.size() - 1)) {
             files.add(Path.of(f));

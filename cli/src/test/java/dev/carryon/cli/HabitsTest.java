@@ -72,6 +72,21 @@ class HabitsTest {
         }
     }
 
+    // ---- 2. URLs as browsers show them
+
+    @Test
+    void aUrlWithASpaceIsEncodedAsABrowserWould(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        GetProcess.Result r = get(dir, server.url() + "a file.bin", "-d", out.toString());
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(GetProcess.sha256(out.resolve("a file.bin"))).isEqualTo(GetProcess.sha256(small));
+        assertThat(r.stderr()).contains(server.url() + "a%20file.bin");
+
+        GetProcess.Result probe = carryon(dir, "probe", server.url() + "a file.bin");
+        assertThat(probe.exitCode()).as("%s", probe).isZero();
+        assertThat(probe.stdout()).contains("a%20file.bin");
+    }
+
     // ---- 5. messages
 
     @Test

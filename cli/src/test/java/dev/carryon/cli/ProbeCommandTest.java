@@ -229,7 +229,7 @@ class ProbeCommandTest {
     void notAnHttpUrlIsAUsageError() {
         GetProcess.Result r = probe("ftp://127.0.0.1/file.bin");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
-        assertThat(r.stderr()).contains("is not an http or https URL");
+        assertThat(r.stderr()).contains("is not a URL carryon can fetch: not an http or https URL");
     }
 
     // ---- helpers ----
