@@ -127,8 +127,10 @@ final class GetCommand implements Callable<Integer> {
                 .stallTimeout(stallTimeout)
                 .perHostConnections(perHost);
 
-        DownloadListener listener = json ? new JsonEvents(System.out)
-                : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
+        HumanProgress human = json ? null : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
+        Interruption interruption = new Interruption(json ? new JsonEvents(System.out) : human, System.err,
+                human == null ? () -> { } : human::endLine);
+        DownloadListener listener = interruption;
         Path directory = dir != null ? dir : Path.of(".");
 
         Map<TransferException.Kind, Integer> failures = new EnumMap<>(TransferException.Kind.class);
@@ -140,32 +142,45 @@ final class GetCommand implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            List<Future<?>> running = new ArrayList<>();
+            List<Future<?>> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread onInterrupt = new Thread(() -> interruption.interrupt(pool, running), "carryon-interrupted");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
             List<TransferException> errors = new ArrayList<>();
-            for (URI url : targets) {
-                Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
-                running.add(pool.submit(() -> {
+            try {
+                for (URI url : targets) {
+                    Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
+                    running.add(pool.submit(() -> {
+                        try {
+                            downloader.download(url, d);
+                        } catch (TransferException e) {
+                            synchronized (errors) {
+                                errors.add(e);
+                            }
+                            if (!json && !interruption.interrupted()) {
+                                System.err.println("carryon: " + url + ": " + e.getMessage());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : running) {
                     try {
-                        downloader.download(url, d);
-                    } catch (TransferException e) {
-                        synchronized (errors) {
-                            errors.add(e);
+                        f.get();
+                    } catch (Exception e) {
+                        if (interruption.interrupted()) {
+                            break; // the shutdown hook reports; the JVM exits with the signal's code
                         }
-                        if (!json) {
-                            System.err.println("carryon: " + url + ": " + e.getMessage());
-                        }
+                        throw new CliException(ExitCode.INTERNAL, "a download failed unexpectedly: " + e, e);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
+                }
+                pool.shutdown();
+            } finally {
                 try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new CliException(ExitCode.INTERNAL, "a download failed unexpectedly: " + e, e);
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs and reports
                 }
             }
-            pool.shutdown();
             for (TransferException e : errors) {
                 failures.merge(e.kind(), 1, Integer::sum);
                 if (first == ExitCode.OK) {
@@ -175,7 +190,7 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
-        if (targets.size() > 1 && !failures.isEmpty() && !json) {
+        if (targets.size() > 1 && !failures.isEmpty() && !json && !interruption.interrupted()) {
             System.err.println("carryon: " + (targets.size() - failures.values().stream().mapToInt(i -> i).sum())
                     + " of " + targets.size() + " downloads succeeded");
         }

@@ -25,6 +25,11 @@ final class HumanProgress implements DownloadListener {
         this.quiet = quiet;
     }
 
+    /** Ends a progress line drawn on a terminal (see {@link Interruption}). */
+    void endLine() {
+        printer.clearInterrupted();
+    }
+
     @Override
     public void started(Started s) {
         names.put(s.url(), s.file().getFileName().toString());

@@ -87,6 +87,57 @@ class HabitsTest {
         assertThat(probe.stdout()).contains("a%20file.bin");
     }
 
+    // ---- 4. Ctrl-C
+
+    @Test
+    void sigintSaysHowMuchIsHeldAndTheRerunResumes(@TempDir Path dir) throws Exception {
+        assumeTrue(!sigintIgnored(), "SIGINT is ignored by this test JVM (and so by its children): skipped");
+        Path target = dir.resolve("out/big.bin");
+        try (GetProcess p = GetProcess.start(dir.resolve("logs"), url("big.bin"), "-o", target.toString(),
+                "-x", "4", "--limit-rate", "1M")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // until a checkpoint recorded 2 MiB
+            while (held(target) < (2 << 20)) {
+                assertThat(p.process.isAlive()).as("carryon get ended early: %s", GetProcess.read(p.stderr)).isTrue();
+                assertThat(System.nanoTime()).as("2 MiB recorded within 30 s").isLessThan(deadline);
+                p.process.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.process.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            GetProcess.Result r = p.await(Duration.ofSeconds(20));
+            assertThat(r.exitCode()).as("%s", r).isEqualTo(130);
+            DownloadState state = GetProcess.state(target).orElseThrow();
+            long held = state.held().size();
+            assertThat(held).isGreaterThanOrEqualTo(2 << 20).isLessThan(data.length);
+            assertThat(r.stderr()).contains("carryon: interrupted: " + GetProcess.part(target) + " holds "
+                    + SizeConverter.format(held) + " of " + SizeConverter.format(data.length))
+                    .contains("; rerun the same command to resume")
+                    .doesNotContain("carryon: " + url("big.bin") + ": interrupted");
+            assertThat(GetCommandTest.claimsHold(state, GetProcess.part(target), data)).isNull();
+
+            GetProcess.Result again = get(dir, url("big.bin"), "-o", target.toString(), "-x", "4", "--json");
+            assertThat(again.exitCode()).as("%s", again).isZero();
+            assertThat(GetProcess.sha256(target)).isEqualTo(GetProcess.sha256(data));
+            Map<String, Object> start = again.events().stream().filter(e -> "start".equals(e.get("event")))
+                    .findFirst().orElseThrow();
+            assertThat(start).containsEntry("resumed", true).containsEntry("held", held);
+        }
+    }
+
+    /** Whether SIGINT (2) is in this process's ignored set, which children inherit. */
+    static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseLong(line.substring(7).strip(), 16) & 2L) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: assume the default disposition
+        }
+        return false;
+    }
+
     // ---- 5. messages
 
     @Test

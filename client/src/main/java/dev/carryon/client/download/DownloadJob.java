@@ -401,6 +401,7 @@ final class DownloadJob {
         long lastBytes = fetchedNow();
         long lastTick = System.nanoTime();
         double speed = 0;
+        boolean interrupted = false;
         try {
             for (Thread t : threads) {
                 while (t.isAlive()) {
@@ -419,12 +420,18 @@ final class DownloadJob {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             synchronized (this) {
                 fatal = new TransferException(TransferException.Kind.NETWORK, "interrupted");
             }
         }
-        checkpoint();
+        try {
+            checkpoint(); // with the interrupt flag clear: an interrupted FileChannel closes instead of syncing
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (this) {
             if (fatal != null) {
                 throw fatal;
