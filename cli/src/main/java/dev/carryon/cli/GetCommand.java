@@ -31,10 +31,12 @@ import java.util.concurrent.Future;
 @Command(name = "get",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Download files, resuming after any break or crash.",
         description = {
-            "Download files, resuming after any break or crash, over several connections, never splicing two",
-            "versions of a file, and verifying Repr-Digest, Digest, Content-MD5 and --checksum before the file",
-            "gets its name. Rerunning the same command resumes; on a finished file it fetches nothing.",
+            "Download over several connections, never splicing two versions of a file, and verify Repr-Digest,",
+            "Digest, Content-MD5 and --checksum before the file gets its name. Resuming is always on (wget's -c and",
+            "curl's -C - are accepted, never needed): rerunning the same command resumes; on a finished file it",
+            "fetches nothing.",
             "Bytes go to NAME.part; NAME.carryon records what is held; NAME appears when complete and verified."
         })
 final class GetCommand implements Callable<Integer> {
@@ -91,14 +93,32 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start afresh and replace an existing file of the same name.")
     boolean overwrite;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress (errors still go to standard error).")
+    @Option(names = {"-q", "--quiet", "-s", "--silent"},
+            description = "Print nothing on success (as curl -s): no progress, notices or result line; errors still go to standard error.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print events as JSON lines on standard output, and no human progress.")
     boolean json;
 
+    // What curl, wget and aria2c users type out of habit. Resuming is carryon's default, so these are accepted and
+    // change nothing; -N is known only so that it is refused with a reason instead of "unknown option".
+
+    @Option(names = {"-c", "--continue"}, description = "Accepted (wget, aria2c): resuming is always on.")
+    boolean continueFlag;
+
+    @Option(names = "-C", paramLabel = "-", description = "Accepted as '-C -' (curl): resuming is always on, from what is held.")
+    String continueAt;
+
+    @Option(names = {"-O", "--remote-name"}, description = "Accepted (curl): the name comes from the server or the URL unless -o.")
+    boolean remoteName;
+
+    @Option(names = {"-N", "--timestamping"},
+            description = "Refused: a rerun on a finished file fetches nothing and asks nothing; --overwrite fetches it again.")
+    boolean timestamping;
+
     @Override
     public Integer call() {
+        refuseHabitsThatDoNotApply();
         List<URI> targets = targets();
         if (output != null && targets.size() != 1) {
             throw new CliException(ExitCode.USAGE, "-o names one file; with several URLs use -d DIR");
@@ -195,6 +215,25 @@ final class GetCommand implements Callable<Integer> {
                     + " of " + targets.size() + " downloads succeeded");
         }
         return first.code;
+    }
+
+    private void refuseHabitsThatDoNotApply() {
+        if (continueAt != null && !continueAt.equals("-")) {
+            throw new CliException(ExitCode.USAGE, "-C takes only '-': carryon resumes from the bytes its control"
+                    + " file records as held, never from an offset given by hand (and resuming is the default)");
+        }
+        if (timestamping) {
+            throw new CliException(ExitCode.USAGE, "-N (--timestamping) is not supported: carryon does not ask the"
+                    + " server whether a finished file changed (a rerun on it fetches nothing); to fetch it again,"
+                    + " add --overwrite");
+        }
+        if (output != null && output.toString().equals("-")) {
+            throw new CliException(ExitCode.USAGE, "-o - would write to standard output, where nothing can be resumed"
+                    + " or verified before use; use -o FILE (and read FILE when carryon is done)");
+        }
+        if (remoteName && output != null) {
+            throw new CliException(ExitCode.USAGE, "use -o FILE or -O (the name from the server or the URL), not both");
+        }
     }
 
     private List<URI> targets() {

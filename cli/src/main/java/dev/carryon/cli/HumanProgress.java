@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Progress for people, on standard error. On a terminal one line is redrawn (percent, bytes, speed, ETA, live
- * connections); elsewhere a plain line every few seconds. {@code -q} hides progress, never errors.
+ * connections); elsewhere a plain line every few seconds. {@code -q} prints nothing on success, as curl's
+ * {@code -s}: no progress, notices or result line; errors are printed by the command, never hidden.
  */
 final class HumanProgress implements DownloadListener {
 
@@ -51,6 +52,9 @@ final class HumanProgress implements DownloadListener {
 
     @Override
     public void notice(URI url, String message) {
+        if (quiet) {
+            return;
+        }
         printer.line("carryon: " + names.getOrDefault(url, url.toString()) + ": " + message);
     }
 
@@ -64,6 +68,9 @@ final class HumanProgress implements DownloadListener {
 
     @Override
     public void finished(Finished f) {
+        if (quiet) {
+            return;
+        }
         if (f.alreadyComplete()) {
             printer.line("carryon: " + f.file() + " is already complete; nothing fetched");
             return;

@@ -68,7 +68,8 @@ final class PutCommand implements Callable<Integer> {
             description = "Where upload URLs are remembered for resuming (default: $XDG_STATE_HOME/carryon/put).")
     Path state;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress (errors still go to standard error).")
+    @Option(names = {"-q", "--quiet", "-s", "--silent"},
+            description = "Print nothing on success (as curl -s): no progress, notices or result line; errors still go to standard error.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print events as JSON lines on standard output, and no human progress.")

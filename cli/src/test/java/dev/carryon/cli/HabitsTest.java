@@ -72,6 +72,62 @@ class HabitsTest {
         }
     }
 
+    // ---- 1. the options of curl, wget and aria2c
+
+    @Test
+    void continueRemoteNameAndSilentAreAcceptedAndChangeNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        GetProcess.Result r = get(dir, url("small.bin"), "-d", out.toString(), "-c", "-C", "-", "-O", "-s");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(GetProcess.sha256(out.resolve("small.bin"))).isEqualTo(GetProcess.sha256(small));
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdout()).isEmpty();
+
+        GetProcess.Result wget = get(dir, url("small.bin"), "-d", out.toString(), "--continue", "--silent");
+        assertThat(wget.exitCode()).as("%s", wget).isZero();
+        assertThat(wget.stderr()).isEmpty();
+    }
+
+    @Test
+    void theHabitsThatCannotApplyAreRefusedWithAReasonNotAsUnknown(@TempDir Path dir) {
+        GetProcess.Result n = get(dir, url("small.bin"), "-d", dir.toString(), "-N");
+        assertThat(n.exitCode()).as("%s", n).isEqualTo(2);
+        assertThat(n.stderr()).contains("-N (--timestamping) is not supported").contains("--overwrite")
+                .doesNotContainIgnoringCase("unknown option");
+
+        GetProcess.Result offset = get(dir, url("small.bin"), "-d", dir.toString(), "-C", "100");
+        assertThat(offset.exitCode()).as("%s", offset).isEqualTo(2);
+        assertThat(offset.stderr()).contains("-C takes only '-'").doesNotContainIgnoringCase("unknown option");
+
+        GetProcess.Result both = get(dir, url("small.bin"), "-o", dir.resolve("x").toString(), "-O");
+        assertThat(both.exitCode()).as("%s", both).isEqualTo(2);
+        assertThat(both.stderr()).contains("use -o FILE or -O");
+
+        GetProcess.Result other = get(dir, url("small.bin"), "--no-such-option");
+        assertThat(other.exitCode()).as("%s", other).isEqualTo(2);
+        assertThat(other.stderr()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void outputToStandardOutputIsRefusedAndCreatesNoFile(@TempDir Path dir) {
+        GetProcess.Result r = get(dir, url("small.bin"), "-o", "-");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
+        assertThat(r.stderr()).contains("-o - would write to standard output, where nothing can be resumed")
+                .contains("use -o FILE");
+        assertThat(r.stdout()).isEmpty();
+        assertThat(Path.of("-")).doesNotExist();
+        assertThat(Path.of("-.part")).doesNotExist();
+    }
+
+    @Test
+    void helpSaysResumingIsAlwaysOn(@TempDir Path dir) {
+        GetProcess.Result r = carryon(dir, "get", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("Resuming is always on").contains("-c, --continue").contains("-C=-")
+                .contains("-O, --remote-name").contains("-N, --timestamping").contains("-q, -s, --quiet, --silent")
+                .contains("Print nothing on success");
+    }
+
     // ---- 2. URLs as browsers show them
 
     @Test
@@ -85,6 +141,26 @@ class HabitsTest {
         GetProcess.Result probe = carryon(dir, "probe", server.url() + "a file.bin");
         assertThat(probe.exitCode()).as("%s", probe).isZero();
         assertThat(probe.stdout()).contains("a%20file.bin");
+    }
+
+    // ---- 3. quiet is quiet
+
+    @Test
+    void quietPrintsNothingOnSuccessButStillTheError(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        for (String flag : List.of("-q", "-s")) {
+            GetProcess.Result r = get(dir, url("small.bin"), "-d", out.toString(), flag, "--overwrite");
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            assertThat(r.stderr()).as(flag).isEmpty();
+            assertThat(r.stdout()).as(flag).isEmpty();
+        }
+        GetProcess.Result again = get(dir, url("small.bin"), "-d", out.toString(), "-q");
+        assertThat(again.exitCode()).as("%s", again).isZero();
+        assertThat(again.stderr()).as("a rerun on a finished file").isEmpty();
+
+        GetProcess.Result missing = get(dir, url("missing.bin"), "-d", out.toString(), "-q");
+        assertThat(missing.exitCode()).as("%s", missing).isEqualTo(4);
+        assertThat(missing.stderr()).contains("404");
     }
 
     // ---- 4. Ctrl-C
