@@ -39,7 +39,15 @@ final class HumanProgress implements DownloadListener {
         }
         String length = s.length() >= 0 ? SizeConverter.format(s.length()) : "unknown length";
         printer.line(String.format(Locale.ROOT, "carryon: %s -> %s (%s, %s, validator: %s%s)", s.url(), s.file(),
-                length, s.protocol(), s.validator(), s.resumed() ? ", resuming at " + SizeConverter.format(s.alreadyHeld()) : ""));
+                length, s.protocol(), kind(s.validator()), s.resumed() ? ", resuming at " + SizeConverter.format(s.alreadyHeld()) : ""));
+    }
+
+    /**
+     * "strong ETag" of "strong ETag \"2dc6c0-18ee...\"": the value made the line wrap, and --json has it whole.
+     */
+    static String kind(String validator) {
+        String[] words = validator.split(" ", 3);
+        return words.length < 2 ? validator : words[0] + " " + words[1];
     }
 
     @Override

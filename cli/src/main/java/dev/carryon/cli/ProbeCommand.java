@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "probe",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Tell whether a server supports resumed downloads.",
         description = {
             "Tell whether and how well a server supports resumption, from real requests of a byte or two:",
             "a Range answer, validator strength, If-Range with the right and a wrong validator, multipart,",

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "put",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Upload files to a tus server, resumably.",
         description = {
             "Upload files to a tus 1.0.0 endpoint (carryon serve's /uploads/, tusd, @tus/server...), resumably:",
             "rerunning the same command continues where the server's offset says; a file that changed meanwhile",

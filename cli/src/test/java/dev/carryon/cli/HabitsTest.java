@@ -262,4 +262,29 @@ class HabitsTest {
             python.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    // ---- 6. --help fits
+
+    @Test
+    void theCommandListHasOneCompleteSentencePerCommand(@TempDir Path dir) {
+        GetProcess.Result r = carryon(dir, "--help");
+        assertThat(r.exitCode()).isZero();
+        String[] lines = r.stdout().split("\n");
+        int at = Arrays.asList(lines).indexOf("Commands:");
+        assertThat(at).as("a command list in\n%s", r.stdout()).isPositive();
+        for (String command : List.of("serve", "get", "put", "probe", "help")) {
+            String line = lines[at + 1 + List.of("serve", "get", "put", "probe", "help").indexOf(command)];
+            assertThat(line).as("the line of %s", command).startsWith("  " + command + " ").endsWith(".")
+                    .hasSizeLessThanOrEqualTo(100);
+        }
+        assertThat(lines[at + 6]).as("nothing wraps onto a sixth line").isBlank();
+    }
+
+    @Test
+    void theStartLineOfAGetCarriesNoWholeEtag(@TempDir Path dir) {
+        GetProcess.Result r = get(dir, url("small.bin"), "-d", dir.resolve("out").toString());
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        String start = r.stderr().lines().filter(l -> l.contains(" -> ")).findFirst().orElseThrow();
+        assertThat(start).endsWith("validator: strong ETag)").doesNotContain("\"");
+    }
 }
