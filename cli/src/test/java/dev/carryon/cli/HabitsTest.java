@@ -287,4 +287,21 @@ class HabitsTest {
         String start = r.stderr().lines().filter(l -> l.contains(" -> ")).findFirst().orElseThrow();
         assertThat(start).endsWith("validator: strong ETag)").doesNotContain("\"");
     }
+
+    // ---- 8. --version
+
+    @Test
+    void versionSaysTheBuildTheJavaRuntimeAndTheTlsProvider(@TempDir Path dir) {
+        GetProcess.Result r = carryon(dir, "--version");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches("carryon \\S+");
+        // from a git checkout the commit, else "unknown"; the date of the build either way
+        assertThat(lines.get(1)).matches("build: ([0-9a-f]{12}|unknown) \\((\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|unknown)\\)");
+        assertThat(lines.get(2)).isEqualTo("Java:  " + System.getProperty("java.version") + " ("
+                + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ")");
+        assertThat(lines.get(3)).isEqualTo("TLS:   " + Versions.tlsProvider());
+        assertThat(Optional.ofNullable(Versions.class.getResource("build.properties"))).as("build.properties").isPresent();
+    }
 }
