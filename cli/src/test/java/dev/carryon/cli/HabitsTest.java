@@ -200,6 +200,85 @@ class HabitsTest {
         }
     }
 
+    /**
+     * On a terminal: Ctrl-C typed into a pseudo-terminal (script(1) gives one), so that the terminal itself sends
+     * SIGINT and echoes "^C" after the progress line, as it does for a person.
+     */
+    @Test
+    void onATerminalTheProgressLineAndTheEchoedCtrlCAreCleared(@TempDir Path dir) throws Exception {
+        Path script = Programs.which("script").orElse(null);
+        assumeTrue(script != null, "script(1) is not installed (Debian: util-linux): this test is skipped");
+        assumeTrue(!sigintIgnored(), "SIGINT is ignored by this test JVM (and so by its children): skipped");
+        Path target = dir.resolve("out/big.bin");
+        StringBuilder command = new StringBuilder();
+        for (String a : ServeProcess.command("get", url("big.bin"), "-o", target.toString(), "--limit-rate", "1M")) {
+            command.append(command.length() == 0 ? "" : " ").append("'").append(a.replace("'", "'\\''")).append("'");
+        }
+        Process p = new ProcessBuilder(script.toString(), "-qfec", command.toString(), "/dev/null")
+                .redirectErrorStream(true).start();
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[8192];
+                for (int n; (n = in.read(b)) >= 0; ) {
+                    screen.append(new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // until a progress line is drawn in place and a checkpoint recorded something
+            while (!screen.toString().contains(" conn  big.bin") || held(target) == 0) {
+                assertThat(p.isAlive()).as("ended early: %s", screen).isTrue();
+                assertThat(System.nanoTime()).as("progress within 30 s").isLessThan(deadline);
+                p.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+            p.getOutputStream().write(3); // Ctrl-C
+            p.getOutputStream().flush();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("ended after Ctrl-C: %s", screen).isTrue();
+            reader.join(5000);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as("%s", screen).isEqualTo(130);
+        String all = screen.toString();
+        assertThat(all).contains("^C"); // the terminal did echo it...
+        List<String> shown = displayed(all);
+        String last = shown.get(shown.size() - 1);
+        // ...and what stays on the screen is the message alone, on a line of its own
+        assertThat(last).startsWith("carryon: interrupted: " + GetProcess.part(target) + " holds ")
+                .endsWith("; rerun the same command to resume");
+        assertThat(shown.get(shown.size() - 2)).as("the line before").contains(" -> ").doesNotContain("^C");
+    }
+
+    /** The lines a terminal shows for this output: each carriage return goes back to the start of its line. */
+    static List<String> displayed(String output) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String raw : output.replace("\r\n", "\n").split("\n")) {
+            StringBuilder line = new StringBuilder();
+            int col = 0;
+            for (char c : raw.toCharArray()) {
+                if (c == '\r') {
+                    col = 0;
+                } else {
+                    if (col < line.length()) {
+                        line.setCharAt(col, c);
+                    } else {
+                        line.append(c);
+                    }
+                    col++;
+                }
+            }
+            if (!line.toString().isBlank()) {
+                lines.add(line.toString().stripTrailing());
+            }
+        }
+        return lines;
+    }
+
     /** Whether SIGINT (2) is in this process's ignored set, which children inherit. */
     static boolean sigintIgnored() {
         try {
