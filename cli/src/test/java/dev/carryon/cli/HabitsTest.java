@@ -163,6 +163,19 @@ class HabitsTest {
         assertThat(missing.stderr()).contains("404");
     }
 
+    @Test
+    void putIsQuietTooAndFindsTheFileAfterwards(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("quiet-upload.bin"), small);
+        for (String flag : List.of("-q", "-s")) {
+            GetProcess.Result r = carryon(dir, "put", file.toString(), server.url() + "uploads/", flag,
+                    "--state", dir.resolve("put-state-" + flag).toString());
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            assertThat(r.stderr()).as(flag).isEmpty();
+            assertThat(r.stdout()).as(flag).isEmpty();
+        }
+        assertThat(GetProcess.sha256(served.resolve("quiet-upload.bin"))).isEqualTo(GetProcess.sha256(small));
+    }
+
     // ---- 4. Ctrl-C
 
     @Test
