@@ -9,7 +9,9 @@ public enum ExitCode {
     HTTP(4, "HTTP error: the server refused, with the status it gave"),
     INTEGRITY(5, "integrity: a checksum or digest did not match"),
     LOCAL_IO(6, "local I/O: a file or directory could not be read or written, or the port is taken"),
-    NOT_RESUMABLE(7, "probe: the server cannot resume transfers");
+    NOT_RESUMABLE(7, "probe: the server cannot resume transfers"),
+    /** Set by the JVM for the signal (128 + 2), never returned by a command: listed for --help. */
+    INTERRUPTED(130, "interrupted (Ctrl-C; 143 for SIGTERM): what get holds is kept, rerun the same command to resume");
 
     public final int code;
     public final String meaning;

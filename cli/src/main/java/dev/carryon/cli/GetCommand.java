@@ -14,7 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +31,12 @@ import java.util.concurrent.Future;
 @Command(name = "get",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Download files, resuming after any break or crash.",
         description = {
-            "Download files, resuming after any break or crash, over several connections, never splicing two",
-            "versions of a file, and verifying Repr-Digest, Digest, Content-MD5 and --checksum before the file",
-            "gets its name. Rerunning the same command resumes; on a finished file it fetches nothing.",
+            "Download over several connections, never splicing two versions of a file, and verify Repr-Digest,",
+            "Digest, Content-MD5 and --checksum before the file gets its name. Resuming is always on (wget's -c and",
+            "curl's -C - are accepted, never needed): rerunning the same command resumes; on a finished file it",
+            "fetches nothing.",
             "Bytes go to NAME.part; NAME.carryon records what is held; NAME appears when complete and verified."
         })
 final class GetCommand implements Callable<Integer> {
@@ -92,14 +93,32 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start afresh and replace an existing file of the same name.")
     boolean overwrite;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress (errors still go to standard error).")
+    @Option(names = {"-q", "--quiet", "-s", "--silent"},
+            description = "Print nothing on success (as curl -s): no progress, notices or result line; errors still go to standard error.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print events as JSON lines on standard output, and no human progress.")
     boolean json;
 
+    // What curl, wget and aria2c users type out of habit. Resuming is carryon's default, so these are accepted and
+    // change nothing; -N is known only so that it is refused with a reason instead of "unknown option".
+
+    @Option(names = {"-c", "--continue"}, description = "Accepted (wget, aria2c): resuming is always on.")
+    boolean continueFlag;
+
+    @Option(names = "-C", paramLabel = "-", description = "Accepted as '-C -' (curl): resuming is always on, from what is held.")
+    String continueAt;
+
+    @Option(names = {"-O", "--remote-name"}, description = "Accepted (curl): the name comes from the server or the URL unless -o.")
+    boolean remoteName;
+
+    @Option(names = {"-N", "--timestamping"},
+            description = "Refused: a rerun on a finished file fetches nothing and asks nothing; --overwrite fetches it again.")
+    boolean timestamping;
+
     @Override
     public Integer call() {
+        refuseHabitsThatDoNotApply();
         List<URI> targets = targets();
         if (output != null && targets.size() != 1) {
             throw new CliException(ExitCode.USAGE, "-o names one file; with several URLs use -d DIR");
@@ -128,8 +147,10 @@ final class GetCommand implements Callable<Integer> {
                 .stallTimeout(stallTimeout)
                 .perHostConnections(perHost);
 
-        DownloadListener listener = json ? new JsonEvents(System.out)
-                : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
+        HumanProgress human = json ? null : new HumanProgress(System.err, Terminal.stderrIsTerminal(), quiet);
+        Interruption interruption = new Interruption(json ? new JsonEvents(System.out) : human, System.err,
+                human == null ? () -> { } : human::endLine);
+        DownloadListener listener = interruption;
         Path directory = dir != null ? dir : Path.of(".");
 
         Map<TransferException.Kind, Integer> failures = new EnumMap<>(TransferException.Kind.class);
@@ -141,32 +162,45 @@ final class GetCommand implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            List<Future<?>> running = new ArrayList<>();
+            List<Future<?>> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread onInterrupt = new Thread(() -> interruption.interrupt(pool, running), "carryon-interrupted");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
             List<TransferException> errors = new ArrayList<>();
-            for (URI url : targets) {
-                Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
-                running.add(pool.submit(() -> {
+            try {
+                for (URI url : targets) {
+                    Destination d = output != null ? Destination.file(output) : Destination.directory(directory);
+                    running.add(pool.submit(() -> {
+                        try {
+                            downloader.download(url, d);
+                        } catch (TransferException e) {
+                            synchronized (errors) {
+                                errors.add(e);
+                            }
+                            if (!json && !interruption.interrupted()) {
+                                System.err.println("carryon: " + url + ": " + e.getMessage());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : running) {
                     try {
-                        downloader.download(url, d);
-                    } catch (TransferException e) {
-                        synchronized (errors) {
-                            errors.add(e);
+                        f.get();
+                    } catch (Exception e) {
+                        if (interruption.interrupted()) {
+                            break; // the shutdown hook reports; the JVM exits with the signal's code
                         }
-                        if (!json) {
-                            System.err.println("carryon: " + url + ": " + e.getMessage());
-                        }
+                        throw new CliException(ExitCode.INTERNAL, "a download failed unexpectedly: " + e, e);
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
+                }
+                pool.shutdown();
+            } finally {
                 try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new CliException(ExitCode.INTERNAL, "a download failed unexpectedly: " + e, e);
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs and reports
                 }
             }
-            pool.shutdown();
             for (TransferException e : errors) {
                 failures.merge(e.kind(), 1, Integer::sum);
                 if (first == ExitCode.OK) {
@@ -176,11 +210,30 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
-        if (targets.size() > 1 && !failures.isEmpty() && !json) {
+        if (targets.size() > 1 && !failures.isEmpty() && !json && !interruption.interrupted()) {
             System.err.println("carryon: " + (targets.size() - failures.values().stream().mapToInt(i -> i).sum())
                     + " of " + targets.size() + " downloads succeeded");
         }
         return first.code;
+    }
+
+    private void refuseHabitsThatDoNotApply() {
+        if (continueAt != null && !continueAt.equals("-")) {
+            throw new CliException(ExitCode.USAGE, "-C takes only '-': carryon resumes from the bytes its control"
+                    + " file records as held, never from an offset given by hand (and resuming is the default)");
+        }
+        if (timestamping) {
+            throw new CliException(ExitCode.USAGE, "-N (--timestamping) is not supported: carryon does not ask the"
+                    + " server whether a finished file changed (a rerun on it fetches nothing); to fetch it again,"
+                    + " add --overwrite");
+        }
+        if (output != null && output.toString().equals("-")) {
+            throw new CliException(ExitCode.USAGE, "-o - would write to standard output, where nothing can be resumed"
+                    + " or verified before use; use -o FILE (and read FILE when carryon is done)");
+        }
+        if (remoteName && output != null) {
+            throw new CliException(ExitCode.USAGE, "use -o FILE or -O (the name from the server or the URL), not both");
+        }
     }
 
     private List<URI> targets() {
@@ -205,16 +258,7 @@ final class GetCommand implements Callable<Integer> {
         }
         List<URI> out = new ArrayList<>();
         for (String u : all) {
-            try {
-                URI uri = new URI(u);
-                if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
-                        || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
-                    throw new URISyntaxException(u, "not an http or https URL with a host");
-                }
-                out.add(uri);
-            } catch (URISyntaxException e) {
-                throw new CliException(ExitCode.USAGE, "'" + u + "' is not a URL carryon can fetch: " + e.getReason());
-            }
+            out.add(Urls.parse(u));
         }
         return out;
     }

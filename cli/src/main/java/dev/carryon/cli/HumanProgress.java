@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Progress for people, on standard error. On a terminal one line is redrawn (percent, bytes, speed, ETA, live
- * connections); elsewhere a plain line every few seconds. {@code -q} hides progress, never errors.
+ * connections); elsewhere a plain line every few seconds. {@code -q} prints nothing on success, as curl's
+ * {@code -s}: no progress, notices or result line; errors are printed by the command, never hidden.
  */
 final class HumanProgress implements DownloadListener {
 
@@ -25,6 +26,11 @@ final class HumanProgress implements DownloadListener {
         this.quiet = quiet;
     }
 
+    /** Ends a progress line drawn on a terminal (see {@link Interruption}). */
+    void endLine() {
+        printer.clearInterrupted();
+    }
+
     @Override
     public void started(Started s) {
         names.put(s.url(), s.file().getFileName().toString());
@@ -33,7 +39,15 @@ final class HumanProgress implements DownloadListener {
         }
         String length = s.length() >= 0 ? SizeConverter.format(s.length()) : "unknown length";
         printer.line(String.format(Locale.ROOT, "carryon: %s -> %s (%s, %s, validator: %s%s)", s.url(), s.file(),
-                length, s.protocol(), s.validator(), s.resumed() ? ", resuming at " + SizeConverter.format(s.alreadyHeld()) : ""));
+                length, s.protocol(), kind(s.validator()), s.resumed() ? ", resuming at " + SizeConverter.format(s.alreadyHeld()) : ""));
+    }
+
+    /**
+     * "strong ETag" of "strong ETag \"2dc6c0-18ee...\"": the value made the line wrap, and --json has it whole.
+     */
+    static String kind(String validator) {
+        String[] words = validator.split(" ", 3);
+        return words.length < 2 ? validator : words[0] + " " + words[1];
     }
 
     @Override
@@ -46,6 +60,9 @@ final class HumanProgress implements DownloadListener {
 
     @Override
     public void notice(URI url, String message) {
+        if (quiet) {
+            return;
+        }
         printer.line("carryon: " + names.getOrDefault(url, url.toString()) + ": " + message);
     }
 
@@ -59,6 +76,9 @@ final class HumanProgress implements DownloadListener {
 
     @Override
     public void finished(Finished f) {
+        if (quiet) {
+            return;
+        }
         if (f.alreadyComplete()) {
             printer.line("carryon: " + f.file() + " is already complete; nothing fetched");
             return;

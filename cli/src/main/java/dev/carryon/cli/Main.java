@@ -99,16 +99,14 @@ public final class Main {
 
     /** The version number from the jar's manifest, or "dev" when run from classes. */
     static String versionNumber() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return Versions.number();
     }
 
-    /** The version from the jar's manifest, or "development" when run from classes. */
+    /** {@code --version}: see {@link Versions}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"carryon " + (v == null ? "development" : v)};
+            return Versions.lines();
         }
     }
 }

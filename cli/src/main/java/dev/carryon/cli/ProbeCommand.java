@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "probe",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Tell whether a server supports resumed downloads.",
         description = {
             "Tell whether and how well a server supports resumption, from real requests of a byte or two:",
             "a Range answer, validator strength, If-Range with the right and a wrong validator, multipart,",
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
 final class ProbeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "URL", description = "The URL to probe (http or https).")
-    URI url;
+    String target;
 
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
@@ -40,10 +41,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (url.getScheme() == null || url.getHost() == null
-                || !(url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase("https"))) {
-            throw new CliException(ExitCode.USAGE, "'" + url + "' is not an http or https URL with a host");
-        }
+        URI url = Urls.parse(target);
         ProbeReport report;
         try (HttpClient client = new HttpClient(connection.client().build())) {
             report = new Prober(client, connection.apply(DownloadOptions.builder()).build()).probe(url);

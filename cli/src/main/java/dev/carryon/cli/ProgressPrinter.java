@@ -61,6 +61,18 @@ final class ProgressPrinter {
         err.flush();
     }
 
+    /**
+     * Clears the progress line and the "^C" that the terminal echoed after it, so that what follows starts a
+     * clean line.
+     */
+    synchronized void clearInterrupted() {
+        if (terminal) {
+            err.print("\r" + " ".repeat(lineLength + 2) + "\r");
+            err.flush();
+            lineLength = 0;
+        }
+    }
+
     synchronized void clear() {
         if (terminal && lineLength > 0) {
             err.print("\r" + " ".repeat(lineLength) + "\r");

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "put",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Upload files to a tus server, resumably.",
         description = {
             "Upload files to a tus 1.0.0 endpoint (carryon serve's /uploads/, tusd, @tus/server...), resumably:",
             "rerunning the same command continues where the server's offset says; a file that changed meanwhile",
@@ -68,7 +69,8 @@ final class PutCommand implements Callable<Integer> {
             description = "Where upload URLs are remembered for resuming (default: $XDG_STATE_HOME/carryon/put).")
     Path state;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress (errors still go to standard error).")
+    @Option(names = {"-q", "--quiet", "-s", "--silent"},
+            description = "Print nothing on success (as curl -s): no progress, notices or result line; errors still go to standard error.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print events as JSON lines on standard output, and no human progress.")
@@ -76,7 +78,7 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI endpoint = URI.create(args.get(args.size() - 1));
+        URI endpoint = Urls.parse(args.get(args.size() - 1));
         List<Path> files = new ArrayList<>();
         for (String f : args.subList(0, args.size() - 1)) {
             files.add(Path.of(f));

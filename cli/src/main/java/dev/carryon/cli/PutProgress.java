@@ -38,6 +38,9 @@ final class PutProgress implements UploadListener {
 
     @Override
     public void notice(Path file, String message) {
+        if (quiet) {
+            return;
+        }
         printer.line("carryon: " + file.getFileName() + ": " + message);
     }
 
@@ -51,6 +54,9 @@ final class PutProgress implements UploadListener {
 
     @Override
     public void finished(Finished f) {
+        if (quiet) {
+            return;
+        }
         double seconds = Math.max(0.001, f.elapsed().toNanos() / 1e9);
         printer.line(String.format(Locale.ROOT, "carryon: uploaded %s to %s (%s; sent %s in %.1f s, %s/s)", f.file(),
                 f.upload(), SizeConverter.format(f.length()), SizeConverter.format(f.sent()), seconds,

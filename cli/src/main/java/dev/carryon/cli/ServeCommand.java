@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        header = "Serve a directory over HTTP, with ranges, digests and resumable uploads.",
         description = {
             "Serve a directory over HTTP: byte ranges, conditional requests, Repr-Digest, HTTP/2, and resumable",
             "uploads (tus 1.0.0 and the IETF resumable-upload draft) on /uploads/.",

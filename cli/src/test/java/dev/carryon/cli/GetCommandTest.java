@@ -72,6 +72,11 @@ class GetCommandTest {
 
     /** Null when every byte the control file claims is in the part file and equals the served byte. */
     static String claimsHold(DownloadState s, Path part) throws IOException {
+        return claimsHold(s, part, data);
+    }
+
+    /** Null when every byte the control file claims is in the part file and equals the byte of {@code data}. */
+    static String claimsHold(DownloadState s, Path part, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.READ)) {
             for (long[] iv : s.held().intervals()) {
                 if (iv[1] > ch.size()) {

@@ -135,6 +135,9 @@ class ProbeCommandTest {
             GetProcess.Result r = probe(url);
             assertThat(r.exitCode()).as("%s", r).isEqualTo(7);
             assertThat(row(r.stdout(), "Range 0-0")).isEqualTo("200  (ranges do not work)");
+            // python's http.server answers with an HTTP/1.0 status line, and no Accept-Ranges
+            assertThat(row(r.stdout(), "Protocol")).isEqualTo("HTTP/1.0");
+            assertThat(row(r.stdout(), "Accept-Ranges")).isEqualTo("(none)");
             assertThat(row(r.stdout(), "Verdict")).isEqualTo("not resumable");
             assertThat(r.stdout()).contains("Range is ignored: the answer to bytes=0-0 is the whole file (200)");
 
@@ -143,6 +146,7 @@ class ProbeCommandTest {
             Map<String, Object> report = GetProcess.parseObject(j.stdout().strip());
             assertThat(report).containsEntry("rangeStatus", 200L).containsEntry("rangesWork", false)
                     .containsEntry("verdict", "not_resumable").containsEntry("resumable", false)
+                    .containsEntry("protocol", "HTTP/1.0")
                     .containsEntry("length", 100_000L).containsEntry("ifRangeMatchStatus", 0L)
                     .containsEntry("multipartStatus", 0L)
                     .containsEntry("reasons", List.of("Range is ignored: the answer to bytes=0-0 is the whole file (200)"));
@@ -187,6 +191,9 @@ class ProbeCommandTest {
             assertThat(r.exitCode()).as("%s", r).isZero();
             String out = r.stdout();
             assertThat(row(out, "Range 0-0")).isEqualTo("206, Content-Range: bytes 0-0/100000  (ranges work)");
+            // nginx sends Accept-Ranges on its 200s (and HEAD), not on a 206
+            assertThat(row(out, "Accept-Ranges")).isEqualTo("bytes");
+            assertThat(row(out, "Protocol")).isEqualTo("HTTP/1.1");
             // nginx's ETag is "mtime-size" in hex: strong, although it is made of metadata like carryon's
             assertThat(row(out, "ETag")).matches("\"[0-9a-f]+-186a0\"  \\(strong\\)");
             assertThat(row(out, "If-Range")).isEqualTo("current validator: 206 (right), another: 200 (right)");
@@ -222,7 +229,7 @@ class ProbeCommandTest {
     void notAnHttpUrlIsAUsageError() {
         GetProcess.Result r = probe("ftp://127.0.0.1/file.bin");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(2);
-        assertThat(r.stderr()).contains("is not an http or https URL");
+        assertThat(r.stderr()).contains("is not a URL carryon can fetch: not an http or https URL");
     }
 
     // ---- helpers ----

@@ -42,6 +42,9 @@ class ServeCommandTest {
         Files.writeString(root.resolve("a.txt"), "hello\n");
         try (ServeProcess serve = ServeProcess.start(root)) {
             assertThat(serve.url.toString()).matches("http://127\\.0\\.0\\.1:\\d+/");
+            // one line that does not wrap on a terminal of 100 columns
+            assertThat(serve.firstLine).isEqualTo("carryon serving " + root.toAbsolutePath().normalize() + " at " + serve.url)
+                    .hasSizeLessThan(100);
             String response = exchange(serve.port(), "GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nhello\n");
         }

@@ -20,11 +20,14 @@ final class ServeProcess implements AutoCloseable {
 
     final Process process;
     final URI url;
+    /** The line the command printed first, the one with the URL. */
+    final String firstLine;
     final List<String> stderr = new ArrayList<>();
 
-    private ServeProcess(Process process, URI url) {
+    private ServeProcess(Process process, URI url, String firstLine) {
         this.process = process;
         this.url = url;
+        this.firstLine = firstLine;
     }
 
     /** Starts the command; waits for its URL line. */
@@ -50,7 +53,7 @@ final class ServeProcess implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException("no URL in the first line: " + line);
             }
-            return new ServeProcess(p, URI.create(m.group(1)));
+            return new ServeProcess(p, URI.create(m.group(1)), line);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

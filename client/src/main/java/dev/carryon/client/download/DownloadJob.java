@@ -135,12 +135,14 @@ final class DownloadJob {
             }
             heldAtStart = held.size();
         }
-        listener.started(new DownloadListener.Started(url, part.target(), version.length(), heldAtStart,
-                heldAtStart > 0, version.acceptsRanges(), validatorDescription(), protocol));
+        // Without ranges what is held cannot be used: the transfer says it starts over, not that it resumes.
+        boolean resumes = heldAtStart > 0 && version.acceptsRanges() && version.length() >= 0;
+        listener.started(new DownloadListener.Started(url, part.target(), version.length(), resumes ? heldAtStart : 0,
+                resumes, version.acceptsRanges(), validatorDescription(), protocol));
         if (!segmented && version.ifRange().isEmpty() && version.acceptsRanges() && version.length() != 0) {
             listener.notice(url, "the server gives no strong validator, so one connection downloads, and every"
                     + " resumption first compares bytes already held");
-        } else if (!version.acceptsRanges()) {
+        } else if (!version.acceptsRanges() && heldAtStart == 0) {
             listener.notice(url, "the server does not support ranges: one connection, and a broken transfer starts"
                     + " over from zero");
         }
@@ -208,7 +210,9 @@ final class DownloadJob {
                 }
                 fetcher.source(URI.create(s.finalUrl()));
                 digests.remember(s.reprDigest());
-                listener.notice(url, "resuming " + part.part().getFileName() + ": " + held.size() + " bytes held");
+                if (version.acceptsRanges()) { // else the transfer says that it starts over, and only that
+                    listener.notice(url, "resuming " + part.part().getFileName() + ": " + held.size() + " bytes held");
+                }
                 if (version.length() >= 0 && held.isComplete(version.length())) {
                     listener.notice(url, "every byte is already held; verifying");
                 }
@@ -397,6 +401,7 @@ final class DownloadJob {
         long lastBytes = fetchedNow();
         long lastTick = System.nanoTime();
         double speed = 0;
+        boolean interrupted = false;
         try {
             for (Thread t : threads) {
                 while (t.isAlive()) {
@@ -415,12 +420,18 @@ final class DownloadJob {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             synchronized (this) {
                 fatal = new TransferException(TransferException.Kind.NETWORK, "interrupted");
             }
         }
-        checkpoint();
+        try {
+            checkpoint(); // with the interrupt flag clear: an interrupted FileChannel closes instead of syncing
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (this) {
             if (fatal != null) {
                 throw fatal;
@@ -795,7 +806,7 @@ final class DownloadJob {
         }
         if (!expected.acceptsRanges() || expected.length() < 0) {
             if (have > 0) {
-                listener.notice(url, "starting over from zero: the server cannot resume");
+                listener.notice(url, "starting over from zero: the server does not support ranges");
             }
             resetHeld();
             have = 0;
@@ -1052,8 +1063,8 @@ final class DownloadJob {
         String what = f.kind() == Verdict.Kind.PROTOCOL
                 ? f.reason() + "; nothing of that answer was kept, and what is held is: rerun the same command to"
                         + " try again"
-                : "the server answered " + f.reason() + (reason.isEmpty() ? "" : " (" + reason + ")")
-                        + " for " + r.at();
+                : "the server answered " + f.reason() + (r.at().equals(url) ? "" : " for " + r.at())
+                        + (reason.isEmpty() ? "" : ": " + reason);
         return new TransferException(TransferException.Kind.HTTP, what);
     }
 

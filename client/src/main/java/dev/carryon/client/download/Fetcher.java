@@ -5,6 +5,7 @@ import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.client.http.Request;
 import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.download.ResponseJudge;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -118,6 +119,16 @@ final class Fetcher {
             // a reason is a courtesy; the status says enough
         }
         String text = b.toString().replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+        // Error pages repeat the status line ("404 Not Found"); the message says it already.
+        String status = Integer.toString(head.status());
+        if (text.startsWith(status)) {
+            String rest = text.substring(status.length()).strip();
+            String phrase = ResponseJudge.reason(head.status());
+            if (rest.regionMatches(true, 0, phrase, 0, phrase.length())) {
+                rest = rest.substring(phrase.length()).strip();
+            }
+            text = rest;
+        }
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 

@@ -5,6 +5,7 @@ import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.conditional.EntityTag;
 import dev.carryon.core.download.RemoteVersion;
 import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.download.ResponseJudge;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -38,8 +39,9 @@ public final class Prober {
             Answer range = ask(fetcher, "bytes=0-0", null);
             ResponseHead h = range.head();
             if (h.status() >= 400 && h.status() != 416) {
-                throw new TransferException(TransferException.Kind.HTTP, "the server answered " + h.status()
-                        + (range.reason().isEmpty() ? "" : " (" + range.reason() + ")") + " for " + url);
+                throw new TransferException(TransferException.Kind.HTTP, ("the server answered " + h.status() + " "
+                        + ResponseJudge.reason(h.status())).strip()
+                        + (range.reason().isEmpty() ? "" : ": " + range.reason()));
             }
             String contentRange = h.first("content-range");
             long length = -1;
@@ -57,6 +59,8 @@ public final class Prober {
             RemoteVersion version = RemoteVersion.of(h, length, Instant.now());
             String etag = version.etag() == null ? null : version.etag().headerValue();
 
+            // nginx sends Accept-Ranges on 200 and HEAD answers but not on a 206: report it from any answer.
+            String acceptRanges = h.joined("accept-ranges");
             int ifRangeMatch = 0;
             int ifRangeMismatch = 0;
             if (rangeCorrect && version.ifRange().isPresent()) {
@@ -64,7 +68,11 @@ public final class Prober {
                 String other = version.hasStrongEtag()
                         ? EntityTag.strong("carryon-probe-" + Long.toHexString(System.nanoTime())).headerValue()
                         : "Thu, 01 Jan 1998 00:00:00 GMT";
-                ifRangeMismatch = ask(fetcher, "bytes=0-0", other).head().status();
+                ResponseHead mismatch = ask(fetcher, "bytes=0-0", other).head();
+                ifRangeMismatch = mismatch.status();
+                if (acceptRanges == null) {
+                    acceptRanges = mismatch.joined("accept-ranges");
+                }
             }
             int multipartStatus = 0;
             String multipartType = null;
@@ -94,7 +102,7 @@ public final class Prober {
                 reasons.add("ranges work, " + (version.hasStrongEtag() ? "the ETag is strong" : "Last-Modified is strong")
                         + ", and If-Range is honoured both ways");
             }
-            return new ProbeReport(url, fetcher.source(), range.protocol(), range.tls(), length, h.joined("accept-ranges"),
+            return new ProbeReport(url, fetcher.source(), range.protocol(), range.tls(), length, acceptRanges,
                     h.status(), contentRange, rangeCorrect, etag, version.hasStrongEtag(), version.lastModified(),
                     version.lastModifiedStrong(), ifRangeMatch, ifRangeMismatch, multipartStatus, multipartType,
                     h.joined("repr-digest"), h.joined("digest"), verdict, List.copyOf(reasons));

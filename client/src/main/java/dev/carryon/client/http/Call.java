@@ -64,6 +64,7 @@ public final class Call implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean bodySending;
     private volatile long lastBodyProgressNanos;
+    private volatile String version;
 
     Call(Channel channel, Duration responseTimeout, Duration stallTimeout, boolean reused, Finisher finisher) {
         this.channel = channel;
@@ -77,9 +78,16 @@ public final class Call implements AutoCloseable {
         return channel;
     }
 
-    /** {@code HTTP/2} when the request went as a stream of an h2 connection, else {@code HTTP/1.1}. */
+    /**
+     * {@code HTTP/2} when the request went as a stream of an h2 connection, else the version of the response's
+     * status line ({@code HTTP/1.0} from an old server) once the head arrived, {@code HTTP/1.1} before.
+     */
     public String protocol() {
-        return channel.parent() != null ? "HTTP/2" : "HTTP/1.1";
+        if (channel.parent() != null) {
+            return "HTTP/2";
+        }
+        String v = version;
+        return v == null ? "HTTP/1.1" : v;
     }
 
     /**
@@ -109,6 +117,7 @@ public final class Call implements AutoCloseable {
             b.add(e.getKey(), e.getValue());
         }
         keepAlive = HttpUtil.isKeepAlive(response);
+        version = response.protocolVersion().text();
         events.add(b.build());
     }
 

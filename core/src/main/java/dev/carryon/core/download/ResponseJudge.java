@@ -176,7 +176,8 @@ public final class ResponseJudge {
         return v;
     }
 
-    static String reason(int status) {
+    /** The reason phrase of a status the downloader reports, or "" for one it never names. */
+    public static String reason(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
