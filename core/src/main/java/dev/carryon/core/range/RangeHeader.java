@@ -16,6 +16,35 @@ public final class RangeHeader {
     private RangeHeader() {
     }
 
+    /**
+     * The one Range value to act on among the field lines of a request (none: null). Range is no list field, so
+     * several lines joined would make an invalid value. The client that sends several is wget2 with {@code -c
+     * --chunk-size}: what its file holds and the chunk it wants ({@code bytes=26214400-} and {@code
+     * bytes=26214400-52428799}). Each line limits what the client takes, so where every line is one
+     * {@code first-last} or {@code first-} range and they overlap, the answer is their intersection: the chunk.
+     * Answered the first line (to the end of the file), wget2 asked from the end for ever, against nginx too.
+     * Otherwise the first line, as nginx, lighttpd and caddy answer.
+     */
+    public static String choose(List<String> lines) {
+        if (lines.isEmpty()) {
+            return null;
+        }
+        if (lines.size() == 1) {
+            return lines.get(0);
+        }
+        long first = 0;
+        long last = Long.MAX_VALUE;
+        for (String line : lines) {
+            Optional<List<RangeSpec>> specs = parse(line);
+            if (specs.isEmpty() || specs.get().size() != 1 || !(specs.get().get(0) instanceof RangeSpec.FromTo r)) {
+                return lines.get(0);
+            }
+            first = Math.max(first, r.first());
+            last = Math.min(last, r.last());
+        }
+        return first <= last ? "bytes=" + new RangeSpec.FromTo(first, last) : lines.get(0);
+    }
+
     public static Optional<List<RangeSpec>> parse(String value) {
         if (value == null) {
             return Optional.empty();

@@ -204,4 +204,28 @@ class RangeHeaderTest {
         assertThat(RangeSpec.FromTo.from(5)).hasToString("5-");
         assertThat(new RangeSpec.Suffix(3)).hasToString("-3");
     }
+
+    // ---- several Range field lines: which one value is acted on
+
+    @Test
+    void oneLineIsItselfAndNoneIsNothing() {
+        assertThat(RangeHeader.choose(List.of())).isNull();
+        assertThat(RangeHeader.choose(List.of("bytes=0-9"))).isEqualTo("bytes=0-9");
+    }
+
+    @Test
+    void wget2sHeldBytesAndItsChunkAnswerTheChunk() {
+        assertThat(RangeHeader.choose(List.of("bytes=26214400-", "bytes=26214400-52428799")))
+                .isEqualTo("bytes=26214400-52428799");
+        assertThat(RangeHeader.choose(List.of("bytes=100-", "bytes=0-499", "bytes=200-900")))
+                .isEqualTo("bytes=200-499");
+    }
+
+    @Test
+    void linesThatDoNotOverlapOrAreNotOneRangeEachAnswerTheFirst() {
+        assertThat(RangeHeader.choose(List.of("bytes=0-4", "bytes=10-14"))).isEqualTo("bytes=0-4");
+        assertThat(RangeHeader.choose(List.of("bytes=0-4,8-9", "bytes=0-9"))).isEqualTo("bytes=0-4,8-9");
+        assertThat(RangeHeader.choose(List.of("bytes=-500", "bytes=0-9"))).isEqualTo("bytes=-500");
+        assertThat(RangeHeader.choose(List.of("items=0-4", "bytes=0-9"))).isEqualTo("items=0-4");
+    }
 }

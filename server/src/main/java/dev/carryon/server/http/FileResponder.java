@@ -10,6 +10,7 @@ import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.digest.DigestFields;
 import dev.carryon.core.media.MediaTypes;
 import dev.carryon.core.range.ByteRange;
+import dev.carryon.core.range.RangeHeader;
 import dev.carryon.core.response.Representation;
 import dev.carryon.core.response.RepresentationRequest;
 import dev.carryon.core.response.ResponsePlan;
@@ -123,10 +124,9 @@ final class FileResponder {
         ConditionalHeaders conditions = new ConditionalHeaders(joined(h, HttpHeaderNames.IF_MATCH),
                 joined(h, HttpHeaderNames.IF_NONE_MATCH), joined(h, HttpHeaderNames.IF_MODIFIED_SINCE),
                 joined(h, HttpHeaderNames.IF_UNMODIFIED_SINCE), joined(h, HttpHeaderNames.IF_RANGE));
-        // Range is no list field, so two lines joined make an invalid value that RFC 9110 lets a server ignore
-        // (Apache's 200); clients that send two (wget2 -c --chunk-size) are tried against nginx, lighttpd and
-        // caddy, which answer the first line. So does carryon.
-        RepresentationRequest rr = new RepresentationRequest(ex.head(), h.get(HttpHeaderNames.RANGE), conditions);
+        // Several Range lines (wget2 -c --chunk-size sends two): core picks the one value to act on.
+        RepresentationRequest rr = new RepresentationRequest(ex.head(), RangeHeader.choose(h.getAll(HttpHeaderNames.RANGE)),
+                conditions);
         ResponsePlan plan = server.planner().plan(rr, rep, now, FileResponder::boundary);
 
         if (plan instanceof ResponsePlan.NotModified) {

@@ -289,7 +289,16 @@ class RangeRequestsTest {
         assertWhole(range(value));
     }
 
-    /** As nginx, lighttpd and caddy: wget2 -c --chunk-size sends two lines and loops on a 200. */
+    /** wget2 -c --chunk-size sends what it holds and the chunk it wants: the chunk, where both allow it. */
+    @Test
+    void twoOverlappingRangeFieldLinesAnswerWhatBothAllow() {
+        RawHttp.Response r = get("/data.bin", "Range: bytes=10-", "Range: bytes=10-29");
+        assertThat(r.status()).isEqualTo(206);
+        assertThat(r.header("Content-Range")).isEqualTo("bytes 10-29/" + DATA.length);
+        assertThat(r.body()).isEqualTo(slice(10, 29));
+    }
+
+    /** As nginx, lighttpd and caddy, where the lines do not overlap. */
     @Test
     void ofTwoRangeFieldLinesTheFirstIsAnswered() {
         RawHttp.Response r = get("/data.bin", "Range: bytes=0-9", "Range: bytes=20-29");

@@ -175,7 +175,8 @@ class NginxDifferentialTest {
         c.add(same("range-unit-case-insensitive", get, s, h("Range: BYTES=0-4"), () -> partial(s, 0, 4)));
         c.add(same("range-leading-zeros", get, s, h("Range: bytes=00-04"), () -> partial(s, 0, 4)));
         c.add(same("range-space-after-equals", get, s, h("Range: bytes= 0-4"), () -> partial(s, 0, 4)));
-        // Two Range field lines: the first is answered, as nginx does (docs/nginx-differences.md says why).
+        // Two Range field lines that do not overlap: the first is answered, as nginx does
+        // (docs/nginx-differences.md says why).
         c.add(same("range-repeated-field", get, s, h("Range: bytes=0-4", "Range: bytes=10-14"), () -> partial(s, 0, 4)));
         c.add(same("range-unsatisfiable-dropped", get, s, h("Range: bytes=0-4,100-200"), () -> partial(s, 0, 4)));
         c.add(same("range-unsatisfiable-dropped-first", get, s, h("Range: bytes=100-200,0-4"),
@@ -292,6 +293,9 @@ class NginxDifferentialTest {
                 () -> partial(s, 0, sl - 1)));
         c.add(differs("range-suffix-overflow", get, s, h("Range: bytes=-99999999999999999999"),
                 () -> partial(s, 0, sl - 1)));
+        // Two Range field lines that overlap (wget2 -c --chunk-size): what both allow, where nginx takes the first.
+        c.add(differs("range-repeated-field-overlapping", get, s, h("Range: bytes=10-", "Range: bytes=10-14"),
+                () -> partial(s, 10, 14)));
         // Range applies to GET only (14.2).
         c.add(differs("head-range", head, s, h("Range: bytes=0-4"), () -> headWhole(s)));
         c.add(differs("head-range-unsatisfiable", head, s, h("Range: bytes=100-200"), () -> headWhole(s)));

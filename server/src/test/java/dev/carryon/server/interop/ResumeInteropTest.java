@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -216,6 +217,39 @@ class ResumeInteropTest {
     }
 
     /**
+     * wget2 -c --chunk-size sends two Range lines for every chunk: what its file holds ({@code bytes=HELD-}) and
+     * the chunk. Given the whole file, or the range to the end, it asked again for ever (1,421 requests in ten
+     * minutes; against nginx too). carryon answers what both lines allow, the chunk: a request a chunk, and done.
+     */
+    @Test
+    void wget2InChunksResumesAPartialFileWithARequestAChunk(@TempDir Path dir) throws IOException {
+        Path binary = Tools.require("wget2");
+        Path out = dir.resolve(NAME);
+        long partial = 4 << 20;
+        try (InputStream in = Files.newInputStream(server.root().resolve(NAME))) {
+            Files.write(out, in.readNBytes((int) partial));
+        }
+        Mark mark = mark();
+        Process p = start(List.of(binary.toString(), "--no-config", "-q", "-c", "--chunk-size=4M", "--tries=1",
+                "--timeout=30", "-O", out.toString(), url()), dir, "wget2");
+        try {
+            assertThat(p.waitFor(TOOL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("wget2 finished: %s",
+                    log(dir, "wget2")).isTrue();
+            assertThat(p.exitValue()).as("wget2's exit: %s", log(dir, "wget2")).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            destroy(p);
+        }
+        assertThat(sha256(out)).as("wget2 finished the file byte for byte").isEqualTo(sha256);
+        List<LogLine> run = requestsSince(mark, "wget2/");
+        assertThat(run).as("a request a chunk of 4 MiB, and a HEAD: %s", run).hasSizeLessThanOrEqualTo(SIZE / (4 << 20) + 2)
+                .anySatisfy(l -> assertThat(l.status()).isEqualTo(206))
+                .allSatisfy(l -> assertThat(l.status()).as("%s", l).isIn(200, 206));
+    }
+
+    /**
      * What every resume must show in carryon's log and metrics: 206 answers to range requests, and never the
      * whole file again (aria2c opens a request without Range first and drops it at once: a cut 200 is fine).
      */
@@ -345,11 +379,15 @@ class ResumeInteropTest {
 
     /** The tool's requests for the file since the mark, once the log writer has caught up. */
     static List<LogLine> requestsSince(Mark mark, Tool tool) {
+        return requestsSince(mark, tool.userAgent);
+    }
+
+    static List<LogLine> requestsSince(Mark mark, String userAgent) {
         List<String> all = awaitLogLines();
         List<LogLine> out = new ArrayList<>();
         for (String line : all.subList(mark.logLines(), all.size())) {
             LogLine l = LogLine.parse(line);
-            if (l.target().equals("/" + NAME) && l.userAgent().startsWith(tool.userAgent)) {
+            if (l.target().equals("/" + NAME) && l.userAgent().startsWith(userAgent)) {
                 out.add(l);
             }
         }
