@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--state", paramLabel = "DIR",
-            description = "Where the embedded database and internal files live (default: ROOT/.carryon, never served).")
+            description = "Where the embedded database and internal files live (default: ROOT/.carryon, never served;"
+                    + " for a read-only ROOT: $XDG_STATE_HOME/carryon/serve/NAME-HASH, and uploads are off).")
     Path state;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate, optionally followed by its chain.")
@@ -200,10 +202,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Path served = root.toAbsolutePath().normalize();
+        // A root that cannot be written (a mounted image, a read-only share) is still served: the state goes to
+        // the user's state directory, and uploads, which could never be placed in the root, are off.
+        boolean readOnly = Files.isDirectory(served) && !Files.isWritable(served)
+                && !Files.isWritable(served.resolve(".carryon"));
+        Path stateDir = state != null ? state.toAbsolutePath().normalize()
+                : readOnly ? StateDirs.forReadOnlyRoot(served) : null;
+        if (readOnly) {
+            System.err.println("carryon: " + served + " is read-only: state in " + stateDir
+                    + (state == null ? "" : " (--state)") + "; uploads are off");
+        }
         ServerConfig config;
         try {
-            config = ServerConfig.builder(root.toAbsolutePath().normalize())
-                    .stateDir(state == null ? null : state.toAbsolutePath().normalize())
+            config = ServerConfig.builder(served)
+                    .stateDir(stateDir)
                     .host(host)
                     .port(port)
                     .tls(tlsCert, tlsKey)
@@ -223,7 +236,7 @@ final class ServeCommand implements Callable<Integer> {
                     .ioThreads(ioThreads)
                     .transport(transport)
                     .sendfile(sendfileMode(sendfile))
-                    .uploads(uploadSettings())
+                    .uploads(readOnly ? null : uploadSettings())
                     .journal(noJournal ? null : JournalSettings.DEFAULT.withRetention(journalRetention)
                             .withMaxSessions(journalMaxSessions).withGap(journalGap))
                     .build();
