@@ -1,7 +1,10 @@
 package dev.carryon.core.upload;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What may be done to an upload, decided before any byte is written. Each check throws
@@ -33,6 +36,42 @@ public final class UploadRules {
             throw new UploadException(413, "the upload's " + length + " bytes exceed the server's maximum of "
                     + maxSize);
         }
+    }
+
+    /**
+     * A final upload's parts, by upload id: each named once. A repeat is never needed to rebuild a file, and it
+     * would let one small partial multiply into a file of any size.
+     */
+    public static void finalParts(List<String> partIds) {
+        Set<String> seen = new HashSet<>();
+        for (String id : partIds) {
+            if (!seen.add(id)) {
+                throw UploadException.badRequest("Upload-Concat names the partial upload " + id + " twice; a final"
+                        + " upload names each partial once");
+            }
+        }
+    }
+
+    /**
+     * A final upload's length: the sum of its parts' lengths (-1 for one not yet known), or -1 while one is
+     * unknown. Even then the known ones are held to the server's maximum, since the sum can only grow.
+     */
+    public static long finalLength(List<Long> partLengths, long maxSize) {
+        long known = 0;
+        boolean unknown = false;
+        for (long length : partLengths) {
+            if (length < 0) {
+                unknown = true;
+            } else {
+                known = length > Long.MAX_VALUE - known ? Long.MAX_VALUE : known + length;
+            }
+        }
+        if (maxSize > 0 && known > maxSize) {
+            throw new UploadException(413, "the final upload's parts add up to "
+                    + (known == Long.MAX_VALUE ? "at least " + Long.MAX_VALUE : Long.toString(known))
+                    + (unknown ? " bytes or more" : " bytes") + ", over the server's maximum of " + maxSize);
+        }
+        return unknown ? -1 : known;
     }
 
     /**

@@ -88,6 +88,31 @@ class UploadRulesTest {
         assertThat(big.getMessage()).contains("101", "100");
     }
 
+    // ---- concatenation ----
+
+    @Test
+    void aFinalNamesEachPartialOnce() {
+        assertThatCode(() -> UploadRules.finalParts(List.of("a", "b", "c"))).doesNotThrowAnyException();
+        UploadException twice = refusal(() -> UploadRules.finalParts(List.of("a", "b", "a")));
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.getMessage()).contains("a", "twice");
+    }
+
+    @Test
+    void aFinalIsTheSumOfItsPartsAndHeldToTheMaximum() {
+        assertThat(UploadRules.finalLength(List.of(3L, 4L), 0)).isEqualTo(7);
+        assertThat(UploadRules.finalLength(List.of(3L, 4L), 7)).as("exactly the maximum").isEqualTo(7);
+        assertThat(UploadRules.finalLength(List.of(3L, -1L), 7)).as("a part's length unknown").isEqualTo(-1);
+        UploadException over = refusal(() -> UploadRules.finalLength(List.of(4L, 4L), 7));
+        assertThat(over.status()).isEqualTo(413);
+        assertThat(over.getMessage()).contains("8", "7");
+        assertThat(refusal(() -> UploadRules.finalLength(List.of(8L, -1L), 7)).status())
+                .as("the known parts alone are over").isEqualTo(413);
+        assertThat(UploadRules.finalLength(List.of(Long.MAX_VALUE, Long.MAX_VALUE), 0))
+                .as("no overflow into a negative length").isEqualTo(Long.MAX_VALUE);
+        assertThat(refusal(() -> UploadRules.finalLength(List.of(Long.MAX_VALUE, 1L), 100)).status()).isEqualTo(413);
+    }
+
     // ---- append ----
 
     @Test

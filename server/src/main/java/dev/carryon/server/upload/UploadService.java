@@ -125,7 +125,8 @@ public final class UploadService implements AutoCloseable {
             Instant now = Instant.now();
             long length = c.length();
             if (c.concat().kind() == TusFields.Concat.Kind.FINAL) {
-                length = 0;
+                UploadRules.finalParts(c.parts());
+                List<Long> lengths = new ArrayList<>();
                 for (String partId : c.parts()) {
                     Upload part = load(partId).orElseThrow(() -> UploadException.badRequest(
                             "Upload-Concat names " + partId + ", which is not an upload here"));
@@ -134,11 +135,9 @@ public final class UploadService implements AutoCloseable {
                         throw UploadException.badRequest("Upload-Concat names " + partId
                                 + ", which is not a partial upload");
                     }
-                    length = part.lengthKnown() && length >= 0 ? length + part.length() : -1;
+                    lengths.add(part.length());
                 }
-                if (length < 0) {
-                    length = -1;
-                }
+                length = UploadRules.finalLength(lengths, settings.maxSize());
             } else {
                 UploadRules.creation(length, c.deferred(), settings.maxSize());
             }
@@ -247,6 +246,9 @@ public final class UploadService implements AutoCloseable {
             }
             UploadRules.access(u, a.requester(), Instant.now());
             long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
+            if (u.isPartial() && !u.lengthKnown() && length >= 0) {
+                holdWaitingFinals(u.id(), length);
+            }
             if (length != u.length()) {
                 u = u.withLength(length);
                 store.update(u);
@@ -763,6 +765,29 @@ public final class UploadService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A partial whose length was deferred declares it: the finals already waiting for it were held to the maximum
+     * only by the lengths known then, so they are held to it again with this one (413 to the declaring PATCH).
+     */
+    private void holdWaitingFinals(String partId, long declared) {
+        for (Session f : finalsWaitingFor(partId)) {
+            Upload fin;
+            synchronized (f) {
+                fin = f.upload;
+            }
+            List<Long> lengths = new ArrayList<>();
+            for (String id : fin.concat().parts()) {
+                lengths.add(id.equals(partId) ? declared : load(id).map(Upload::length).orElse(-1L));
+            }
+            try {
+                UploadRules.finalLength(lengths, settings.maxSize());
+            } catch (UploadException e) {
+                throw new UploadException(e.status(), "a length of " + declared + " bytes for this partial upload"
+                        + " is refused: it is part of the final upload " + fin.id() + ", and " + e.getMessage());
+            }
+        }
+    }
+
     /** Assembles a final upload once all its parts are complete, copying in the kernel (never through the heap). */
     private void assembleIfReady(Session f) {
         Upload fin;
@@ -778,6 +803,12 @@ public final class UploadService implements AutoCloseable {
             }
             parts.add(p.get());
             length += p.get().length();
+        }
+        if (settings.maxSize() > 0 && length > settings.maxSize()) {
+            // Only a final recorded before finals were held to the maximum gets here: it is never published.
+            log.warn("final upload {} is not assembled: its {} bytes exceed the maximum of {}", fin.id(), length,
+                    settings.maxSize());
+            return;
         }
         Path target = store.data(fin.id());
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
