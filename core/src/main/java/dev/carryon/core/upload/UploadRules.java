@@ -38,6 +38,18 @@ public final class UploadRules {
         }
     }
 
+    private static final String FINAL_TAKES_NO_DATA = "a final upload is assembled from its parts; it takes no data";
+
+    /**
+     * A final upload's creation request: the data of a final comes from its parts only, so a creation that carries
+     * a body is refused as a PATCH to it is, before anything is made (else the body would be dropped unsaid).
+     */
+    public static void finalCreation(boolean withBody) {
+        if (withBody) {
+            throw new UploadException(403, FINAL_TAKES_NO_DATA + "; send its creation without a body");
+        }
+    }
+
     /**
      * A final upload's parts, by upload id: each named once. A repeat is never needed to rebuild a file, and it
      * would let one small partial multiply into a file of any size.
@@ -81,7 +93,7 @@ public final class UploadRules {
     public static long append(Upload u, long requestOffset, OptionalLong declaredLength, long bodyLength,
                               long maxSize) {
         if (u.isFinal()) {
-            throw new UploadException(403, "a final upload is assembled from its parts; it takes no data");
+            throw new UploadException(403, FINAL_TAKES_NO_DATA);
         }
         if (u.state() == Upload.State.COMPLETE) {
             throw new UploadException(409, "the upload is already complete", u.offset());

@@ -99,6 +99,14 @@ class UploadRulesTest {
     }
 
     @Test
+    void aFinalIsCreatedWithoutABody() {
+        assertThatCode(() -> UploadRules.finalCreation(false)).doesNotThrowAnyException();
+        UploadException body = refusal(() -> UploadRules.finalCreation(true));
+        assertThat(body.status()).as("as a PATCH to a final").isEqualTo(403);
+        assertThat(body.getMessage()).contains("takes no data");
+    }
+
+    @Test
     void aFinalIsTheSumOfItsPartsAndHeldToTheMaximum() {
         assertThat(UploadRules.finalLength(List.of(3L, 4L), 0)).isEqualTo(7);
         assertThat(UploadRules.finalLength(List.of(3L, 4L), 7)).as("exactly the maximum").isEqualTo(7);

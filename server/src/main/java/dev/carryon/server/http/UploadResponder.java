@@ -3,6 +3,7 @@ package dev.carryon.server.http;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
+import dev.carryon.core.upload.UploadRules;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
@@ -124,6 +125,9 @@ final class UploadResponder {
         HttpRequest r = ex.request();
         UploadService.Creation creation = endpoint.tusCreation(r, owner);
         boolean withBody = hasBody(r);
+        if (creation.concat().kind() == TusFields.Concat.Kind.FINAL) {
+            UploadRules.finalCreation(withBody);
+        }
         if (withBody && !"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
             throw new UploadException(415, "a creation request with data needs Content-Type: application/offset+octet-stream");
         }

@@ -548,6 +548,33 @@ class UploadEdgesTest {
         assertThat(names(data)).as("no upload was made").isEqualTo(before);
     }
 
+    @Test
+    void aFinalCreationWithABodyIsRefusedWith403AndMakesNothing() throws Exception {
+        start(s -> s);
+        byte[] a = random(1000, 13);
+        String pa = create("Upload-Length", "1000", "Upload-Concat", "partial");
+        assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+        Path data = server.state().resolve("uploads");
+        Set<String> before = names(data);
+
+        HttpResponse<String> r = tus("POST", "/uploads/", "junk".getBytes(StandardCharsets.UTF_8),
+                "Upload-Concat", "final;" + pa, "Content-Type", "application/offset+octet-stream",
+                "Upload-Metadata", "filename " + b64("body.bin"));
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("takes no data");
+        assertThat(r.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(names(data)).as("no upload was made").isEqualTo(before);
+        try (Stream<Path> files = Files.list(server.root())) {
+            assertThat(files).as("nothing published").isEmpty();
+        }
+
+        create("Upload-Concat", "final;" + pa, "Upload-Metadata", "filename " + b64("body.bin"));
+        Path out = server.root().resolve("body.bin");
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
+        assertThat(Files.readAllBytes(out)).isEqualTo(a);
+    }
+
     static Set<String> names(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
