@@ -86,17 +86,35 @@ public final class UploadRules {
         return unknown ? -1 : known;
     }
 
+    /** How an append to an upload that is already complete is met: the protocols differ. */
+    public enum Completed {
+        /**
+         * tus: the offsets are compared as for any upload, so an empty append at the upload's offset matches and
+         * changes nothing (a client confirming where it is gets 204); anything else is refused.
+         */
+        EMPTY_APPEND_MATCHES,
+        /** The IETF draft: a completed upload takes no append at all (its completed-upload refusal). */
+        REFUSED
+    }
+
     /**
      * An append of up to {@code bodyLength} bytes (-1 when unknown) at {@code requestOffset}, perhaps declaring
-     * the length now ({@code declaredLength}). Returns the length the upload has once the append is accepted.
+     * the length now ({@code declaredLength}). Returns the length the upload has once the append is accepted; an
+     * accepted append to a complete upload is one that has nothing to write.
      */
     public static long append(Upload u, long requestOffset, OptionalLong declaredLength, long bodyLength,
-                              long maxSize) {
+                              long maxSize, Completed completed) {
         if (u.isFinal()) {
             throw new UploadException(403, FINAL_TAKES_NO_DATA);
         }
         if (u.state() == Upload.State.COMPLETE) {
-            throw new UploadException(409, "the upload is already complete", u.offset());
+            boolean matches = requestOffset == u.offset() && bodyLength == 0
+                    && (declaredLength.isEmpty() || declaredLength.getAsLong() == u.length());
+            if (completed == Completed.EMPTY_APPEND_MATCHES && matches) {
+                return u.length();
+            }
+            throw new UploadException(409, UploadException.Reason.ALREADY_COMPLETE, "the upload is already complete",
+                    u.offset());
         }
         if (requestOffset != u.offset()) {
             throw new UploadException(409, "the upload is at offset " + u.offset() + ", not " + requestOffset,

@@ -138,7 +138,8 @@ final class UploadResponder {
         }
         CompletableFuture<UploadService.Appender> ready = created.thenCompose(u -> service.append(
                 new UploadService.Append(u.id(), owner, 0, java.util.OptionalLong.empty(), bodyLength(r),
-                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel())));
+                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel(),
+                        UploadRules.Completed.EMPTY_APPEND_MATCHES)));
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
@@ -196,7 +197,7 @@ final class UploadResponder {
                 .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
         UploadService.Append append = new UploadService.Append(id, owner, offset,
                 UploadEndpoint.declaredLength(r.headers()), bodyLength(r),
-                headerChecksum(r), checksumTrailer(r), ex.ctx().channel());
+                headerChecksum(r), checksumTrailer(r), ex.ctx().channel(), UploadRules.Completed.EMPTY_APPEND_MATCHES);
         CompletableFuture<UploadService.Appender> ready = service.append(append);
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {

@@ -213,10 +213,12 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * What an append request asks for. {@code bodyLength} is -1 when the body is chunked; {@code checksumTrailer}
-     * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body.
+     * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body;
+     * {@code completed} how the request's protocol meets an append to an upload that is already complete.
      */
     public record Append(String id, String requester, long offset, OptionalLong declaredLength, long bodyLength,
-                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel) {
+                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel,
+                         UploadRules.Completed completed) {
 
         /**
          * Whether the chunk may have to be verified whole at its end: a checksum in the header, one announced as a
@@ -245,7 +247,8 @@ public final class UploadService implements AutoCloseable {
                 u = s.upload;
             }
             UploadRules.access(u, a.requester(), Instant.now());
-            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
+            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
+                    a.completed());
             if (u.isPartial() && !u.lengthKnown() && length >= 0) {
                 holdWaitingFinals(u.id(), length);
             }
@@ -264,10 +267,15 @@ public final class UploadService implements AutoCloseable {
                 throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
                         + " uploads at once; try again in a moment");
             }
-            catchUpDigest(s);
+            // A complete upload passes the rules only with nothing to write, and its data file has been moved into
+            // the served root: its appender has no file (any byte would run past the length and be refused).
+            boolean nothingToWrite = u.state() == Upload.State.COMPLETE;
+            if (!nothingToWrite) {
+                catchUpDigest(s);
+            }
             try {
-                FileChannel data = FileChannel.open(store.data(a.id()), StandardOpenOption.WRITE,
-                        StandardOpenOption.READ);
+                FileChannel data = nothingToWrite ? null : FileChannel.open(store.data(a.id()),
+                        StandardOpenOption.WRITE, StandardOpenOption.READ);
                 Appender appender = new Appender(this, s, a, data);
                 synchronized (s) {
                     s.writer = appender;
@@ -550,7 +558,9 @@ public final class UploadService implements AutoCloseable {
                 }
             }
             try {
-                data.close();
+                if (data != null) {
+                    data.close();
+                }
             } catch (IOException ignored) {
                 // the committed offset is what counts
             }
