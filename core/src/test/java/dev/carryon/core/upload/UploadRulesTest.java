@@ -27,6 +27,11 @@ class UploadRulesTest {
                 expires, state, null, null);
     }
 
+    /** The append rule as tus meets it: the protocols differ only on an upload that is complete (tested below). */
+    static long append(Upload u, long offset, OptionalLong declared, long body, long max) {
+        return UploadRules.append(u, offset, declared, body, max, UploadRules.Completed.EMPTY_APPEND_MATCHES);
+    }
+
     static UploadException refusal(Runnable r) {
         try {
             r.run();
@@ -88,20 +93,53 @@ class UploadRulesTest {
         assertThat(big.getMessage()).contains("101", "100");
     }
 
+    // ---- concatenation ----
+
+    @Test
+    void aFinalNamesEachPartialOnce() {
+        assertThatCode(() -> UploadRules.finalParts(List.of("a", "b", "c"))).doesNotThrowAnyException();
+        UploadException twice = refusal(() -> UploadRules.finalParts(List.of("a", "b", "a")));
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.getMessage()).contains("a", "twice");
+    }
+
+    @Test
+    void aFinalIsCreatedWithoutABody() {
+        assertThatCode(() -> UploadRules.finalCreation(false)).doesNotThrowAnyException();
+        UploadException body = refusal(() -> UploadRules.finalCreation(true));
+        assertThat(body.status()).as("as a PATCH to a final").isEqualTo(403);
+        assertThat(body.getMessage()).contains("takes no data");
+    }
+
+    @Test
+    void aFinalIsTheSumOfItsPartsAndHeldToTheMaximum() {
+        assertThat(UploadRules.finalLength(List.of(3L, 4L), 0)).isEqualTo(7);
+        assertThat(UploadRules.finalLength(List.of(3L, 4L), 7)).as("exactly the maximum").isEqualTo(7);
+        assertThat(UploadRules.finalLength(List.of(3L, -1L), 7)).as("a part's length unknown").isEqualTo(-1);
+        UploadException over = refusal(() -> UploadRules.finalLength(List.of(4L, 4L), 7));
+        assertThat(over.status()).isEqualTo(413);
+        assertThat(over.getMessage()).contains("8", "7");
+        assertThat(refusal(() -> UploadRules.finalLength(List.of(8L, -1L), 7)).status())
+                .as("the known parts alone are over").isEqualTo(413);
+        assertThat(UploadRules.finalLength(List.of(Long.MAX_VALUE, Long.MAX_VALUE), 0))
+                .as("no overflow into a negative length").isEqualTo(Long.MAX_VALUE);
+        assertThat(refusal(() -> UploadRules.finalLength(List.of(Long.MAX_VALUE, 1L), 100)).status()).isEqualTo(413);
+    }
+
     // ---- append ----
 
     @Test
     void anAppendAtTheOffsetKeepsTheLength() {
-        assertThat(UploadRules.append(upload(10, 4), 4, NONE, 6, 0)).isEqualTo(10);
-        assertThat(UploadRules.append(upload(10, 4), 4, NONE, -1, 0)).as("chunked: checked while written")
+        assertThat(append(upload(10, 4), 4, NONE, 6, 0)).isEqualTo(10);
+        assertThat(append(upload(10, 4), 4, NONE, -1, 0)).as("chunked: checked while written")
                 .isEqualTo(10);
-        assertThat(UploadRules.append(upload(10, 4), 4, NONE, 0, 0)).as("an empty append").isEqualTo(10);
+        assertThat(append(upload(10, 4), 4, NONE, 0, 0)).as("an empty append").isEqualTo(10);
     }
 
     @Test
     void aWrongOffsetIs409WithTheRightOne() {
         for (long wrong : List.of(0L, 3L, 5L, 10L, Long.MAX_VALUE)) {
-            UploadException e = refusal(() -> UploadRules.append(upload(10, 4), wrong, NONE, 1, 0));
+            UploadException e = refusal(() -> append(upload(10, 4), wrong, NONE, 1, 0));
             assertThat(e.status()).isEqualTo(409);
             assertThat(e.currentOffset()).isEqualTo(4);
             assertThat(e.getMessage()).contains("4", Long.toString(wrong));
@@ -111,10 +149,27 @@ class UploadRulesTest {
     @Test
     void aCompleteUploadTakesNoMore() {
         Upload done = upload(10, 10).completed("x", new byte[32]);
-        UploadException e = refusal(() -> UploadRules.append(done, 10, NONE, 0, 0));
-        assertThat(e.status()).isEqualTo(409);
-        assertThat(e.getMessage()).contains("already complete");
-        assertThat(e.currentOffset()).isEqualTo(10);
+        for (UploadRules.Completed protocol : UploadRules.Completed.values()) {
+            for (long[] c : new long[][] {{10, 1}, {10, -1}, {9, 0}, {0, 0}}) {
+                UploadException e = refusal(() -> UploadRules.append(done, c[0], NONE, c[1], 0, protocol));
+                assertThat(e.status()).as(protocol + " offset " + c[0] + " body " + c[1]).isEqualTo(409);
+                assertThat(e.reason()).isEqualTo(UploadException.Reason.ALREADY_COMPLETE);
+                assertThat(e.getMessage()).contains("already complete");
+                assertThat(e.currentOffset()).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void anEmptyAppendAtTheOffsetOfACompleteUploadMatchesInTusOnly() {
+        Upload done = upload(10, 10).completed("x", new byte[32]);
+        UploadRules.Completed tus = UploadRules.Completed.EMPTY_APPEND_MATCHES;
+        assertThat(UploadRules.append(done, 10, NONE, 0, 0, tus)).isEqualTo(10);
+        assertThat(UploadRules.append(done, 10, OptionalLong.of(10), 0, 0, tus)).as("its own length").isEqualTo(10);
+        assertThat(refusal(() -> UploadRules.append(done, 10, OptionalLong.of(11), 0, 0, tus)).status())
+                .isEqualTo(409);
+        UploadException ietf = refusal(() -> UploadRules.append(done, 10, NONE, 0, 0, UploadRules.Completed.REFUSED));
+        assertThat(ietf.reason()).isEqualTo(UploadException.Reason.ALREADY_COMPLETE);
     }
 
     @Test
@@ -122,14 +177,14 @@ class UploadRulesTest {
         Upload fin = new Upload("id", 10, 0, UploadMetadata.EMPTY,
                 new TusFields.Concat(TusFields.Concat.Kind.FINAL, List.of("a", "b")), null, NOW, null,
                 Upload.State.ACTIVE, null, null);
-        assertThat(refusal(() -> UploadRules.append(fin, 0, NONE, 1, 0)).status()).isEqualTo(403);
-        assertThat(refusal(() -> UploadRules.append(fin.completed("x", null), 10, NONE, 0, 0)).status())
+        assertThat(refusal(() -> append(fin, 0, NONE, 1, 0)).status()).isEqualTo(403);
+        assertThat(refusal(() -> append(fin.completed("x", null), 10, NONE, 0, 0)).status())
                 .as("403 before anything else").isEqualTo(403);
     }
 
     @Test
     void aBodyPastTheLengthIs413BeforeAnyByte() {
-        UploadException e = refusal(() -> UploadRules.append(upload(10, 4), 4, NONE, 7, 0));
+        UploadException e = refusal(() -> append(upload(10, 4), 4, NONE, 7, 0));
         assertThat(e.status()).isEqualTo(413);
         assertThat(e.getMessage()).contains("past the upload's length");
     }
@@ -137,26 +192,26 @@ class UploadRulesTest {
     @Test
     void aDeferredLengthIsSetOnceAndNeverBelowTheOffset() {
         Upload deferred = upload(-1, 5);
-        assertThat(UploadRules.append(deferred, 5, OptionalLong.of(9), 4, 0)).isEqualTo(9);
-        assertThat(UploadRules.append(deferred, 5, OptionalLong.of(5), 0, 0)).as("ends here").isEqualTo(5);
-        assertThat(UploadRules.append(deferred, 5, NONE, 100, 0)).as("still unknown").isEqualTo(-1);
-        assertThat(refusal(() -> UploadRules.append(deferred, 5, OptionalLong.of(4), 0, 0)).status())
+        assertThat(append(deferred, 5, OptionalLong.of(9), 4, 0)).isEqualTo(9);
+        assertThat(append(deferred, 5, OptionalLong.of(5), 0, 0)).as("ends here").isEqualTo(5);
+        assertThat(append(deferred, 5, NONE, 100, 0)).as("still unknown").isEqualTo(-1);
+        assertThat(refusal(() -> append(deferred, 5, OptionalLong.of(4), 0, 0)).status())
                 .isEqualTo(400);
-        assertThat(refusal(() -> UploadRules.append(deferred, 5, OptionalLong.of(8), 4, 0)).status())
+        assertThat(refusal(() -> append(deferred, 5, OptionalLong.of(8), 4, 0)).status())
                 .as("the body runs past the length it declares").isEqualTo(413);
-        assertThat(refusal(() -> UploadRules.append(deferred, 5, OptionalLong.of(101), 0, 100)).status())
+        assertThat(refusal(() -> append(deferred, 5, OptionalLong.of(101), 0, 100)).status())
                 .as("over the maximum").isEqualTo(413);
-        assertThat(refusal(() -> UploadRules.append(deferred, 5, NONE, 96, 100)).status())
+        assertThat(refusal(() -> append(deferred, 5, NONE, 96, 100)).status())
                 .as("unknown length, body past the maximum").isEqualTo(413);
-        assertThat(UploadRules.append(deferred, 5, NONE, 95, 100)).isEqualTo(-1);
+        assertThat(append(deferred, 5, NONE, 95, 100)).isEqualTo(-1);
     }
 
     @Test
     void aKnownLengthCannotChange() {
-        UploadException e = refusal(() -> UploadRules.append(upload(10, 4), 4, OptionalLong.of(11), 1, 0));
+        UploadException e = refusal(() -> append(upload(10, 4), 4, OptionalLong.of(11), 1, 0));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).contains("cannot become");
-        assertThat(UploadRules.append(upload(10, 4), 4, OptionalLong.of(10), 6, 0)).as("the same length again")
+        assertThat(append(upload(10, 4), 4, OptionalLong.of(10), 6, 0)).as("the same length again")
                 .isEqualTo(10);
     }
 
@@ -175,7 +230,7 @@ class UploadRulesTest {
             OptionalLong declared = c[3] == -2 ? NONE : OptionalLong.of(c[3]);
             long result;
             try {
-                result = UploadRules.append(u, c[2], declared, c[4], c[5]);
+                result = append(u, c[2], declared, c[4], c[5]);
             } catch (UploadException e) {
                 assertThat(e.status()).isIn(400, 409, 413);
                 if (e.status() == 409) {

@@ -7,6 +7,7 @@ import dev.carryon.core.field.StructuredFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
 import dev.carryon.core.upload.UploadMetadata;
+import dev.carryon.core.upload.UploadRules;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
@@ -135,7 +136,7 @@ final class IetfUploadResponder {
             // The client can resume this creation only if it learns the upload's URL before the body ends.
             ex.ctx().executor().execute(() -> informational(ex, u, version));
             return service.append(new UploadService.Append(u.id(), owner, 0, OptionalLong.empty(), bodyLength, null,
-                    false, ex.ctx().channel()));
+                    false, ex.ctx().channel(), UploadRules.Completed.REFUSED));
         });
         UploadResponder.continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
@@ -160,7 +161,7 @@ final class IetfUploadResponder {
     /** Declares the length of an upload whose last part just arrived, which completes it. */
     private void finishLength(Exchange ex, Upload u, String owner, int version) {
         var ready = service.append(new UploadService.Append(u.id(), owner, u.offset(), OptionalLong.of(u.offset()), 0,
-                null, false, ex.ctx().channel()));
+                null, false, ex.ctx().channel(), UploadRules.Completed.REFUSED));
         ready.thenCompose(a -> a.end(null)).whenComplete((done, e) -> ex.ctx().executor().execute(() -> {
             if (e != null) {
                 common.refuse(ex, BodyPipe.unwrap(e), UploadEndpoint.Protocol.IETF);
@@ -209,7 +210,7 @@ final class IetfUploadResponder {
             declared = OptionalLong.of(offset + bodyLength);
         }
         var ready = service.append(new UploadService.Append(id, owner, offset, declared, bodyLength, null, false,
-                ex.ctx().channel()));
+                ex.ctx().channel(), UploadRules.Completed.REFUSED));
         UploadResponder.continueIfExpected(ex);
         boolean completing = complete;
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
@@ -283,7 +284,7 @@ final class IetfUploadResponder {
         String title = null;
         StringBuilder extra = new StringBuilder();
         HttpResponseStatus answer = status;
-        if (status.code() == 409 && e.getMessage().contains("already complete")) {
+        if (e.reason() == UploadException.Reason.ALREADY_COMPLETE) {
             answer = version >= 10 ? HttpResponseStatus.GONE : HttpResponseStatus.BAD_REQUEST;
             type = COMPLETED;
             title = "upload is already completed";

@@ -3,6 +3,7 @@ package dev.carryon.server.http;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
+import dev.carryon.core.upload.UploadRules;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
@@ -124,6 +125,9 @@ final class UploadResponder {
         HttpRequest r = ex.request();
         UploadService.Creation creation = endpoint.tusCreation(r, owner);
         boolean withBody = hasBody(r);
+        if (creation.concat().kind() == TusFields.Concat.Kind.FINAL) {
+            UploadRules.finalCreation(withBody);
+        }
         if (withBody && !"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
             throw new UploadException(415, "a creation request with data needs Content-Type: application/offset+octet-stream");
         }
@@ -134,7 +138,8 @@ final class UploadResponder {
         }
         CompletableFuture<UploadService.Appender> ready = created.thenCompose(u -> service.append(
                 new UploadService.Append(u.id(), owner, 0, java.util.OptionalLong.empty(), bodyLength(r),
-                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel())));
+                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel(),
+                        UploadRules.Completed.EMPTY_APPEND_MATCHES)));
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
@@ -192,7 +197,7 @@ final class UploadResponder {
                 .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
         UploadService.Append append = new UploadService.Append(id, owner, offset,
                 UploadEndpoint.declaredLength(r.headers()), bodyLength(r),
-                headerChecksum(r), checksumTrailer(r), ex.ctx().channel());
+                headerChecksum(r), checksumTrailer(r), ex.ctx().channel(), UploadRules.Completed.EMPTY_APPEND_MATCHES);
         CompletableFuture<UploadService.Appender> ready = service.append(append);
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {

@@ -125,7 +125,8 @@ public final class UploadService implements AutoCloseable {
             Instant now = Instant.now();
             long length = c.length();
             if (c.concat().kind() == TusFields.Concat.Kind.FINAL) {
-                length = 0;
+                UploadRules.finalParts(c.parts());
+                List<Long> lengths = new ArrayList<>();
                 for (String partId : c.parts()) {
                     Upload part = load(partId).orElseThrow(() -> UploadException.badRequest(
                             "Upload-Concat names " + partId + ", which is not an upload here"));
@@ -134,11 +135,9 @@ public final class UploadService implements AutoCloseable {
                         throw UploadException.badRequest("Upload-Concat names " + partId
                                 + ", which is not a partial upload");
                     }
-                    length = part.lengthKnown() && length >= 0 ? length + part.length() : -1;
+                    lengths.add(part.length());
                 }
-                if (length < 0) {
-                    length = -1;
-                }
+                length = UploadRules.finalLength(lengths, settings.maxSize());
             } else {
                 UploadRules.creation(length, c.deferred(), settings.maxSize());
             }
@@ -214,10 +213,12 @@ public final class UploadService implements AutoCloseable {
 
     /**
      * What an append request asks for. {@code bodyLength} is -1 when the body is chunked; {@code checksumTrailer}
-     * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body.
+     * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body;
+     * {@code completed} how the request's protocol meets an append to an upload that is already complete.
      */
     public record Append(String id, String requester, long offset, OptionalLong declaredLength, long bodyLength,
-                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel) {
+                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel,
+                         UploadRules.Completed completed) {
 
         /**
          * Whether the chunk may have to be verified whole at its end: a checksum in the header, one announced as a
@@ -246,7 +247,11 @@ public final class UploadService implements AutoCloseable {
                 u = s.upload;
             }
             UploadRules.access(u, a.requester(), Instant.now());
-            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
+            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
+                    a.completed());
+            if (u.isPartial() && !u.lengthKnown() && length >= 0) {
+                holdWaitingFinals(u.id(), length);
+            }
             if (length != u.length()) {
                 u = u.withLength(length);
                 store.update(u);
@@ -262,10 +267,15 @@ public final class UploadService implements AutoCloseable {
                 throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
                         + " uploads at once; try again in a moment");
             }
-            catchUpDigest(s);
+            // A complete upload passes the rules only with nothing to write, and its data file has been moved into
+            // the served root: its appender has no file (any byte would run past the length and be refused).
+            boolean nothingToWrite = u.state() == Upload.State.COMPLETE;
+            if (!nothingToWrite) {
+                catchUpDigest(s);
+            }
             try {
-                FileChannel data = FileChannel.open(store.data(a.id()), StandardOpenOption.WRITE,
-                        StandardOpenOption.READ);
+                FileChannel data = nothingToWrite ? null : FileChannel.open(store.data(a.id()),
+                        StandardOpenOption.WRITE, StandardOpenOption.READ);
                 Appender appender = new Appender(this, s, a, data);
                 synchronized (s) {
                     s.writer = appender;
@@ -548,7 +558,9 @@ public final class UploadService implements AutoCloseable {
                 }
             }
             try {
-                data.close();
+                if (data != null) {
+                    data.close();
+                }
             } catch (IOException ignored) {
                 // the committed offset is what counts
             }
@@ -763,6 +775,29 @@ public final class UploadService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A partial whose length was deferred declares it: the finals already waiting for it were held to the maximum
+     * only by the lengths known then, so they are held to it again with this one (413 to the declaring PATCH).
+     */
+    private void holdWaitingFinals(String partId, long declared) {
+        for (Session f : finalsWaitingFor(partId)) {
+            Upload fin;
+            synchronized (f) {
+                fin = f.upload;
+            }
+            List<Long> lengths = new ArrayList<>();
+            for (String id : fin.concat().parts()) {
+                lengths.add(id.equals(partId) ? declared : load(id).map(Upload::length).orElse(-1L));
+            }
+            try {
+                UploadRules.finalLength(lengths, settings.maxSize());
+            } catch (UploadException e) {
+                throw new UploadException(e.status(), "a length of " + declared + " bytes for this partial upload"
+                        + " is refused: it is part of the final upload " + fin.id() + ", and " + e.getMessage());
+            }
+        }
+    }
+
     /** Assembles a final upload once all its parts are complete, copying in the kernel (never through the heap). */
     private void assembleIfReady(Session f) {
         Upload fin;
@@ -778,6 +813,12 @@ public final class UploadService implements AutoCloseable {
             }
             parts.add(p.get());
             length += p.get().length();
+        }
+        if (settings.maxSize() > 0 && length > settings.maxSize()) {
+            // Only a final recorded before finals were held to the maximum gets here: it is never published.
+            log.warn("final upload {} is not assembled: its {} bytes exceed the maximum of {}", fin.id(), length,
+                    settings.maxSize());
+            return;
         }
         Path target = store.data(fin.id());
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -3,6 +3,7 @@ package dev.carryon.server.upload;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadMetadata;
+import dev.carryon.core.upload.UploadRules;
 import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.store.StateStore;
@@ -70,7 +71,7 @@ class BodyPipeTest {
         pipe.interrupted();
         channel.close();
         ready.complete(service.append(new UploadService.Append(u.id(), null, 0, OptionalLong.empty(), 10_000,
-                null, false, channel)).get(10, TimeUnit.SECONDS));
+                null, false, channel, UploadRules.Completed.EMPTY_APPEND_MATCHES)).get(10, TimeUnit.SECONDS));
 
         assertThat(onLoop(channel, service.head(u.id(), null)).offset()).isEqualTo(1000);
     }

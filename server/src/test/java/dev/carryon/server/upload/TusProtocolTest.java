@@ -209,6 +209,34 @@ class TusProtocolTest {
     }
 
     @Test
+    void anEmptyPatchAtTheOffsetOfAFinishedUploadIs204WithTheOffset() throws Exception {
+        start();
+        byte[] data = random(5000, 12);
+        String u = create(null, "Upload-Length", "5000", "Upload-Metadata", "filename " + b64("done.bin"));
+        assertThat(patch(u, 0, data).statusCode()).isEqualTo(204);
+
+        // tus compares offsets for a finished upload as for any other: these match, and no byte is sent.
+        HttpResponse<String> again = patch(u, 5000, new byte[0]);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(204);
+        assertThat(again.headers().firstValue("Upload-Offset")).hasValue("5000");
+        assertThat(again.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+        HttpResponse<String> sameLength = patch(u, 5000, new byte[0], "Upload-Length", "5000");
+        assertThat(sameLength.statusCode()).as(sameLength.body()).isEqualTo(204);
+        assertThat(sameLength.headers().firstValue("Upload-Offset")).hasValue("5000");
+
+        HttpResponse<String> more = patch(u, 5000, "x".getBytes(StandardCharsets.UTF_8));
+        assertThat(more.statusCode()).as("data for a finished upload, refused as before").isEqualTo(409);
+        assertThat(more.body()).contains("already complete");
+        assertThat(more.headers().firstValue("Upload-Offset")).hasValue("5000");
+        HttpResponse<String> elsewhere = patch(u, 10, new byte[0]);
+        assertThat(elsewhere.statusCode()).as("the offsets differ").isEqualTo(409);
+        assertThat(elsewhere.headers().firstValue("Upload-Offset")).hasValue("5000");
+
+        assertThat(Files.readAllBytes(server.root().resolve("done.bin"))).isEqualTo(data);
+        assertThat(send("HEAD", u, null).headers().firstValue("Upload-Offset")).hasValue("5000");
+    }
+
+    @Test
     void checksums() throws Exception {
         start();
         byte[] data = random(4000, 4);

@@ -380,9 +380,11 @@ class UploadEdgesTest {
         start(s -> s);
         byte[] a = random(40_000, 4);
         byte[] b = random(25_000, 5);
+        byte[] c = random(40_000, 6);
         String pa = create("Upload-Length", "40000", "Upload-Concat", "partial");
         String pb = create("Upload-Defer-Length", "1", "Upload-Concat", "partial");
-        String fin = create("Upload-Concat", "final;" + pa + " " + pb + " " + pa, "Upload-Metadata",
+        String pc = create("Upload-Length", "40000", "Upload-Concat", "partial");
+        String fin = create("Upload-Concat", "final;" + pa + " " + pb + " " + pc, "Upload-Metadata",
                 "filename " + b64("late.bin"));
         HttpResponse<String> h = tus("HEAD", fin, null);
         assertThat(h.statusCode()).isEqualTo(200);
@@ -391,6 +393,7 @@ class UploadEdgesTest {
         assertThat(h.headers().firstValue("Upload-Length")).as("a part's length is still unknown").isEmpty();
 
         assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+        assertThat(patch(pc, 0, c).statusCode()).isEqualTo(204);
         assertThat(patch(pb, 0, Arrays.copyOf(b, 10_000)).statusCode()).isEqualTo(204);
         HttpResponse<String> mid = tus("HEAD", fin, null);
         assertThat(mid.headers().firstValue("Upload-Offset")).isEmpty();
@@ -402,7 +405,7 @@ class UploadEdgesTest {
         byte[] joined = new byte[105_000];
         System.arraycopy(a, 0, joined, 0, 40_000);
         System.arraycopy(b, 0, joined, 40_000, 25_000);
-        System.arraycopy(a, 0, joined, 65_000, 40_000);
+        System.arraycopy(c, 0, joined, 65_000, 40_000);
         Path out = server.root().resolve("late.bin");
         Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
         assertThat(Files.readAllBytes(out)).isEqualTo(joined);
@@ -426,6 +429,156 @@ class UploadEdgesTest {
                 .statusCode()).isIn(400, 404);
         assertThat(tus("POST", "/uploads/", null, "Upload-Concat", "final;/elsewhere/x").statusCode())
                 .isIn(400, 404);
+    }
+
+    // ---- a final upload is held to the rules of any upload ----
+
+    @Test
+    void aFinalNamingAPartialTwiceIsRefusedWith400() throws Exception {
+        start(s -> {
+            s.maxSize = 1 << 20;
+            return s;
+        });
+        byte[] a = random(700_000, 8);
+        String pa = create("Upload-Length", "700000", "Upload-Concat", "partial");
+        assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+        HttpResponse<String> four = tus("POST", "/uploads/", null, "Upload-Concat",
+                "final;" + pa + " " + pa + " " + pa + " " + pa, "Upload-Metadata", "filename " + b64("x4.bin"));
+        assertThat(four.statusCode()).isEqualTo(400);
+        assertThat(four.body()).contains("twice");
+        assertThat(four.headers().firstValue("Location")).isEmpty();
+        // A repeat is a repeat of the upload, however its URL is spelled.
+        HttpResponse<String> spelled = tus("POST", "/uploads/", null, "Upload-Concat",
+                "final;" + pa + " " + url(pa) + "?x=1");
+        assertThat(spelled.statusCode()).isEqualTo(400);
+        assertThat(spelled.body()).contains("twice");
+        try (Stream<Path> files = Files.list(server.root())) {
+            assertThat(files).as("nothing published").isEmpty();
+        }
+
+        create("Upload-Concat", "final;" + pa, "Upload-Metadata", "filename " + b64("once.bin"));
+        Path out = server.root().resolve("once.bin");
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
+        assertThat(Files.readAllBytes(out)).as("the refusals left the partial as it was").isEqualTo(a);
+    }
+
+    @Test
+    void aFinalOverTheMaximumIsRefusedWith413AsAPlainCreationIs() throws Exception {
+        start(s -> {
+            s.maxSize = 1 << 20;
+            return s;
+        });
+        byte[] a = random(524_289, 9);
+        byte[] b = random(524_289, 10);
+        String pa = create("Upload-Length", "524289", "Upload-Concat", "partial");
+        String pb = create("Upload-Length", "524289", "Upload-Concat", "partial");
+        assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+        assertThat(patch(pb, 0, b).statusCode()).isEqualTo(204);
+        assertThat(tus("POST", "/uploads/", null, "Upload-Length", "1048578").statusCode()).isEqualTo(413);
+
+        HttpResponse<String> r = tus("POST", "/uploads/", null, "Upload-Concat", "final;" + pa + " " + pb,
+                "Upload-Metadata", "filename " + b64("big.bin"));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("1048578", "1048576");
+        assertThat(r.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        // Parts still in progress are counted by their declared lengths.
+        String pc = create("Upload-Length", "600000", "Upload-Concat", "partial");
+        String pd = create("Upload-Length", "600000", "Upload-Concat", "partial");
+        assertThat(tus("POST", "/uploads/", null, "Upload-Concat", "final;" + pc + " " + pd).statusCode())
+                .isEqualTo(413);
+        try (Stream<Path> files = Files.list(server.root())) {
+            assertThat(files).as("nothing published").isEmpty();
+        }
+
+        // Exactly the maximum is allowed.
+        String pe = create("Upload-Length", "524287", "Upload-Concat", "partial");
+        assertThat(patch(pe, 0, Arrays.copyOf(b, 524_287)).statusCode()).isEqualTo(204);
+        create("Upload-Concat", "final;" + pa + " " + pe, "Upload-Metadata", "filename " + b64("max.bin"));
+        Path out = server.root().resolve("max.bin");
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
+        byte[] joined = new byte[1 << 20];
+        System.arraycopy(a, 0, joined, 0, a.length);
+        System.arraycopy(b, 0, joined, a.length, 524_287);
+        assertThat(Files.readAllBytes(out)).isEqualTo(joined);
+    }
+
+    @Test
+    void aPartialCannotDeclareALengthThatTakesAWaitingFinalOverTheMaximum() throws Exception {
+        start(s -> {
+            s.maxSize = 1 << 20;
+            return s;
+        });
+        byte[] a = random(600_000, 11);
+        String pa = create("Upload-Length", "600000", "Upload-Concat", "partial");
+        String pb = create("Upload-Defer-Length", "1", "Upload-Concat", "partial");
+        String fin = create("Upload-Concat", "final;" + pa + " " + pb, "Upload-Metadata",
+                "filename " + b64("late-max.bin"));
+        assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+
+        HttpResponse<String> over = patch(pb, 0, new byte[0], "Upload-Length", "500000");
+        assertThat(over.statusCode()).isEqualTo(413);
+        assertThat(over.body()).contains(fin.substring(fin.lastIndexOf('/') + 1), "1100000", "1048576");
+        HttpResponse<String> h = tus("HEAD", pb, null);
+        assertThat(h.headers().firstValue("Upload-Defer-Length")).as("the length was not taken").hasValue("1");
+
+        byte[] b = random(448_576, 12);
+        assertThat(patch(pb, 0, b, "Upload-Length", "448576").statusCode()).isEqualTo(204);
+        Path out = server.root().resolve("late-max.bin");
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
+        byte[] joined = new byte[1 << 20];
+        System.arraycopy(a, 0, joined, 0, a.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        assertThat(Files.readAllBytes(out)).isEqualTo(joined);
+    }
+
+    @Test
+    void aFinalTheDiskCannotHoldIsRefusedWith507AsAPlainCreationIs() throws Exception {
+        start(s -> s);
+        Path data = server.state().resolve("uploads");
+        // Each part fits the free space, the two together do not; parts need no bytes to be named by a final.
+        long part = Files.getFileStore(server.state()).getUsableSpace() / 10 * 6;
+        String pa = create("Upload-Length", Long.toString(part), "Upload-Concat", "partial");
+        String pb = create("Upload-Length", Long.toString(part), "Upload-Concat", "partial");
+        Set<String> before = names(data);
+        HttpResponse<String> r = tus("POST", "/uploads/", null, "Upload-Concat", "final;" + pa + " " + pb);
+        assertThat(r.statusCode()).isEqualTo(507);
+        assertThat(r.body()).contains("bytes free");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(names(data)).as("no upload was made").isEqualTo(before);
+    }
+
+    @Test
+    void aFinalCreationWithABodyIsRefusedWith403AndMakesNothing() throws Exception {
+        start(s -> s);
+        byte[] a = random(1000, 13);
+        String pa = create("Upload-Length", "1000", "Upload-Concat", "partial");
+        assertThat(patch(pa, 0, a).statusCode()).isEqualTo(204);
+        Path data = server.state().resolve("uploads");
+        Set<String> before = names(data);
+
+        HttpResponse<String> r = tus("POST", "/uploads/", "junk".getBytes(StandardCharsets.UTF_8),
+                "Upload-Concat", "final;" + pa, "Content-Type", "application/offset+octet-stream",
+                "Upload-Metadata", "filename " + b64("body.bin"));
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("takes no data");
+        assertThat(r.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(names(data)).as("no upload was made").isEqualTo(before);
+        try (Stream<Path> files = Files.list(server.root())) {
+            assertThat(files).as("nothing published").isEmpty();
+        }
+
+        create("Upload-Concat", "final;" + pa, "Upload-Metadata", "filename " + b64("body.bin"));
+        Path out = server.root().resolve("body.bin");
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
+        assertThat(Files.readAllBytes(out)).isEqualTo(a);
+    }
+
+    static Set<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     // ---- Upload-Expires ----
