@@ -61,13 +61,19 @@ public final class Main {
         subcommands.put("get", GetCommand::new);
         subcommands.put("put", PutCommand::new);
         subcommands.put("probe", ProbeCommand::new);
+        subcommands.put("completion", CompletionCommand::new);
         subcommands.put("help", CommandLine.HelpCommand::new);
-        Supplier<Object> only = first == null || first.equals("help") ? null : subcommands.get(first);
+        // help and completion describe every command, so they need them all
+        Supplier<Object> only = first == null || first.equals("help") || first.equals("completion") ? null
+                : subcommands.get(first);
         if (only != null) {
             cli.addSubcommand(first, only.get());
         } else {
             subcommands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         }
+        // An option given twice takes the later value, as with curl: a command line can override what an argument
+        // file (@serve.conf) says.
+        cli.setOverwrittenOptionsAllowed(true);
         // Descriptions are written as lines of about 100 characters; at picocli's default 80 each would wrap.
         cli.setUsageHelpWidth(110);
         cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
