@@ -78,8 +78,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small HTTP client over Netty for downloads: HTTP/1.1 with pooled keep-alive connections, HTTP/2 streams
- * on one connection when TLS negotiates h2, proxies (HTTP and SOCKS5), TLS with host name verification (or
+ * A small HTTP client over Netty for downloads: pooled keep-alive connections, each speaking HTTP/1.1 or, when
+ * TLS negotiates h2, HTTP/2 with one stream at a time; proxies (HTTP and SOCKS5), TLS with host name verification (or
  * curl's --insecure), and a per-host limit on connections. Requests have no body; responses stream.
  */
 public final class HttpClient implements AutoCloseable {
@@ -97,6 +97,8 @@ public final class HttpClient implements AutoCloseable {
     private static final long SHAPER_QUEUE = 128 << 10;
     private static final int STREAM_WINDOW = 8 << 20;
     private static final int MAX_FRAME = 64 << 10;
+    /** What a connection may have in flight over all its streams (HTTP/2 fixes it at 64 KiB until raised). */
+    private static final int CONNECTION_WINDOW = 64 << 20;
 
     private record PoolKey(Endpoint endpoint, ProxySpec proxy) {
     }
@@ -528,7 +530,7 @@ public final class HttpClient implements AutoCloseable {
                                 .pushEnabled(false))
                         .build());
                 p.addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(64 << 20));
+                p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW));
             } else {
                 p.channel().config().setAutoRead(false);
                 p.addLast(new HttpClientCodec(4096, 65536, 1 << 20));
