@@ -57,6 +57,7 @@ final class PutJson implements UploadListener {
             g.writeNumberField("sent", f.sent());
             g.writeNumberField("millis", f.elapsed().toMillis());
             g.writeBooleanField("alreadyComplete", f.alreadyComplete());
+            g.writeStringField("served", f.served() == null ? null : f.served().toString());
         });
     }
 

@@ -61,10 +61,19 @@ final class PutProgress implements UploadListener {
         printer.line(String.format(Locale.ROOT, "carryon: uploaded %s to %s (%s; sent %s in %.1f s, %s/s)", f.file(),
                 f.upload(), SizeConverter.format(f.length()), SizeConverter.format(f.sent()), seconds,
                 SizeConverter.format((long) (f.sent() / seconds))));
+        if (f.served() != null) {
+            printer.line("carryon: served as " + servedName(f.served()) + " at " + f.served());
+        }
     }
 
     @Override
     public void failed(Path file, TransferException e) {
         printer.clear();
+    }
+
+    /** The file name in a served URL, decoded: what a person looks for in a listing. */
+    static String servedName(java.net.URI served) {
+        String path = served.getPath();
+        return path == null || path.isEmpty() ? served.toString() : path.substring(path.lastIndexOf('/') + 1);
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -142,6 +143,26 @@ class PutCommandTest {
             assertThat(r.stderr()).contains("carryon: uploaded " + f).contains("sent 5.00 MiB");
         }
         assertThat(GetProcess.sha256(other.resolve("served.bin"))).isEqualTo(GetProcess.sha256(f));
+    }
+
+    /** The server may give the file another name (a clash): put says which, and where to download it. */
+    @Test
+    void putSaysTheNameAndTheUrlTheServerGaveTheFile() throws Exception {
+        Files.writeString(root.resolve("report.txt"), "already there");
+        Path f = file("report.txt", 4096, 9);
+        GetProcess.Result r = put(f.toString(), endpoint());
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        String url = server.url() + "report%20(1).txt";
+        assertThat(r.stderr()).contains("carryon: served as report (1).txt at " + url);
+        java.net.http.HttpResponse<byte[]> got = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(Files.readAllBytes(f));
+
+        GetProcess.Result again = put(f.toString(), endpoint(), "--json");
+        assertThat(again.exitCode()).as("%s", again).isZero();
+        assertThat(last(again.events())).containsEntry("alreadyComplete", true).containsEntry("served", url);
     }
 
     @Test

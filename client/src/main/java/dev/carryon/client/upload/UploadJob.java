@@ -66,6 +66,8 @@ final class UploadJob {
     private String identity;
     private Capabilities caps;
     private int failures;
+    /** Where the server said it serves the finished file (parts may finish on several threads). */
+    private volatile URI served;
     private long[] acknowledged = new long[0];
     private Thread ticker;
 
@@ -113,7 +115,7 @@ final class UploadJob {
             if (state != null && state[0] == size && state[1] == size) {
                 listener.notice(file, "already uploaded to " + done + ": nothing to send");
                 UploadListener.Finished f = new UploadListener.Finished(file, done, size, 0,
-                        Duration.ofNanos(System.nanoTime() - startNanos), true);
+                        Duration.ofNanos(System.nanoTime() - startNanos), true, served);
                 listener.finished(f);
                 return f;
             }
@@ -137,7 +139,7 @@ final class UploadJob {
             // kept, marked complete: a rerun of the same command then sends nothing (and makes no second copy)
             save(result, List.of(), true);
             UploadListener.Finished f = new UploadListener.Finished(file, result, size, sent.get(),
-                    Duration.ofNanos(System.nanoTime() - startNanos), false);
+                    Duration.ofNanos(System.nanoTime() - startNanos), false, served);
             listener.finished(f);
             return f;
         } finally {
@@ -340,6 +342,7 @@ final class UploadJob {
                 String reason = h.status() >= 400 ? reason(c, h) : drain(c);
                 if (h.status() == 201 && h.first("location") != null) {
                     URI upload = endpoint.resolve(h.first("location").strip());
+                    noteServed(upload, h);
                     offsetOut[0] = first > 0 ? parse(h.first("upload-offset")) : 0;
                     if (offsetOut[0] < 0) {
                         offsetOut[0] = 0;
@@ -396,6 +399,7 @@ final class UploadJob {
                     ResponseHead h = c.head();
                     String reason = h.status() >= 400 ? reason(c, h) : drain(c);
                     if (h.status() == 204 || h.status() == 200) {
+                        noteServed(upload, h);
                         long now = parse(h.first("upload-offset"));
                         if (now < at) {
                             throw new TransferException(TransferException.Kind.HTTP, "the server answered the PATCH"
@@ -459,12 +463,28 @@ final class UploadJob {
     }
 
     /** HEAD: {offset, length} of an upload; null when it is gone (404, 410, 403). Retries other failures. */
+    /**
+     * Notes where the server serves the finished upload, from a {@code Content-Location} on an answer about it
+     * (carryon serve sends one once the upload is complete; tusd and @tus/server do not).
+     */
+    private void noteServed(URI upload, ResponseHead h) {
+        String location = h.first("content-location");
+        if (location != null && h.status() / 100 == 2) {
+            try {
+                served = upload.resolve(location.strip());
+            } catch (IllegalArgumentException e) {
+                // not a URI: the upload is done all the same, only not said where
+            }
+        }
+    }
+
     private long[] offsetOf(URI upload) throws TransferException {
         while (true) {
             try (Call c = client.send(request("HEAD", upload))) {
                 ResponseHead h = c.head();
                 drain(c);
                 if (h.status() == 200 || h.status() == 204) {
+                    noteServed(upload, h);
                     return new long[] {parse(h.first("upload-offset")), parse(h.first("upload-length"))};
                 }
                 if (h.status() == 404 || h.status() == 410 || h.status() == 403) {

@@ -16,7 +16,12 @@ public interface UploadListener {
     record Progress(Path file, long acknowledged, long sent, long length, long bytesPerSecond, int connections) {
     }
 
-    record Finished(Path file, URI upload, long length, long sent, Duration elapsed, boolean alreadyComplete) {
+    /**
+     * @param served where the server serves the finished file (carryon serve says so in the upload's
+     *               {@code Content-Location}; the name may differ from the local one after a clash), or null
+     */
+    record Finished(Path file, URI upload, long length, long sent, Duration elapsed, boolean alreadyComplete,
+                    URI served) {
     }
 
     default void started(Started s) {

@@ -165,7 +165,7 @@ final class UploadResponder {
             resp.headers().set("Upload-Offset", u.offset());
         }
         java.util.Map<String, String> exp = new java.util.LinkedHashMap<>();
-        UploadEndpoint.expires(u, exp);
+        UploadEndpoint.stateFields(u, exp);
         exp.forEach(resp.headers()::set);
         send(ex, resp, UploadEndpoint.Protocol.TUS);
     }
@@ -208,7 +208,7 @@ final class UploadResponder {
             HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
             resp.headers().set("Upload-Offset", u.offset());
             java.util.Map<String, String> exp = new java.util.LinkedHashMap<>();
-            UploadEndpoint.expires(u, exp);
+            UploadEndpoint.stateFields(u, exp);
             exp.forEach(resp.headers()::set);
             sendHead(ex, resp, UploadEndpoint.Protocol.TUS);
         });

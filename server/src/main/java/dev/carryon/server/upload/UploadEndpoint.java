@@ -1,6 +1,7 @@
 package dev.carryon.server.upload;
 
 import dev.carryon.core.conditional.HttpDate;
+import dev.carryon.core.path.RequestPath;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
@@ -28,7 +29,7 @@ import java.util.OptionalLong;
 public final class UploadEndpoint {
 
     /** Headers a browser script may read from our answers. */
-    static final String EXPOSED = String.join(", ", "Location", "Upload-Offset", "Upload-Length", "Upload-Metadata",
+    static final String EXPOSED = String.join(", ", "Location", "Content-Location", "Upload-Offset", "Upload-Length", "Upload-Metadata",
             "Upload-Defer-Length", "Upload-Concat", "Upload-Expires", "Tus-Resumable", "Tus-Version", "Tus-Extension",
             "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Complete", "Upload-Incomplete", "Upload-Limit",
             "Upload-Draft-Interop-Version", "Repr-Digest", "Content-Digest", "ETag");
@@ -260,9 +261,32 @@ public final class UploadEndpoint {
         if (u.concat().kind() != TusFields.Concat.Kind.NONE) {
             out.put("Upload-Concat", u.concat().headerValue());
         }
-        expires(u, out);
+        stateFields(u, out);
         out.put("Cache-Control", "no-store");
         return out;
+    }
+
+    /**
+     * What every tus answer about an upload says of its state beyond the offset: until when it lives, and once
+     * finished, where it is served (it may be 'name (1).ext' after a clash). The upload's content is the file's,
+     * so that is its Content-Location; an absolute path, as the upload's own Location is.
+     */
+    public static void stateFields(Upload u, Map<String, String> out) {
+        expires(u, out);
+        if (u.state() == Upload.State.COMPLETE && u.path() != null) {
+            out.put("Content-Location", servedPath(u.path()));
+        }
+    }
+
+    /** The URL path of a file at {@code relative} in the served root, each segment percent-encoded. */
+    static String servedPath(String relative) {
+        StringBuilder b = new StringBuilder();
+        for (String segment : relative.split("/")) {
+            if (!segment.isEmpty()) {
+                b.append('/').append(RequestPath.encodeSegment(segment));
+            }
+        }
+        return b.isEmpty() ? "/" : b.toString();
     }
 
     public static void expires(Upload u, Map<String, String> out) {
