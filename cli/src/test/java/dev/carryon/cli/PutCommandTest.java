@@ -110,8 +110,14 @@ class PutCommandTest {
     /** Starts a rate-limited put with --json and kills it (-9) once {@code atLeast} bytes left it. */
     long killAfter(Path f, long atLeast) throws Exception {
         // 1 MiB chunks: each is verified and kept as it completes; a cut one is discarded whole (checksums are on)
-        try (GetProcess p = start(Map.of(), f.toString(), endpoint(), "--limit-rate", "1M", "--chunk-size", "1M",
-                "--json")) {
+        return killAfter(f, atLeast, "--limit-rate", "1M", "--chunk-size", "1M");
+    }
+
+    /** Starts put with {@code options}, kills it -9 once it has sent {@code atLeast} bytes; what it had sent. */
+    long killAfter(Path f, long atLeast, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(f.toString(), endpoint(), "--json"));
+        args.addAll(List.of(options));
+        try (GetProcess p = start(Map.of(), args.toArray(String[]::new))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             long sent = 0;
             while (sent < atLeast) {
@@ -191,6 +197,23 @@ class PutCommandTest {
         assertThat(GetProcess.sha256(root.resolve("big.bin"))).isEqualTo(GetProcess.sha256(f));
         // nothing was received twice but the part of the one chunk the kill cut, which could not be verified
         assertThat(metric(server, "carryon_upload_bytes_total")).isGreaterThanOrEqualTo(8.0 * MIB).isLessThan(9.0 * MIB);
+    }
+
+    /**
+     * Parallel parts resume like a single upload: each part's first checksummed chunk is two seconds of its share
+     * of the rate, so a kill a few seconds in leaves every part something acknowledged. With 16 MiB first chunks
+     * the parts of put -x 4 had nothing acknowledged after seconds, and the rerun started from zero.
+     */
+    @Test
+    void partsKilledDashNineResumeFromWhatEachHadAcknowledged() throws Exception {
+        Path f = file("parts.bin", 32 * MIB, 11); // four parts of 8 MiB, the smallest worth a part
+        killAfter(f, 10L * MIB, "-x", "4", "--limit-rate", "4M");
+        GetProcess.Result r = put(f.toString(), endpoint(), "-x", "4", "--json");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        Map<String, Object> start = first(r.events(), "start");
+        assertThat(start).containsEntry("resumed", true).containsEntry("parts", 4L);
+        assertThat((Long) start.get("offset")).as("acknowledged before the kill").isGreaterThanOrEqualTo(2L * MIB);
+        assertThat(GetProcess.sha256(root.resolve("parts.bin"))).isEqualTo(GetProcess.sha256(f));
     }
 
     @Test

@@ -365,7 +365,8 @@ final class UploadJob {
      * sendfile(2) and the checksum in a header; chunks are sized by a {@link ChunkSizer}, one chunk ahead.
      */
     private void send(URI upload, long base, long length, long offset, int part) throws TransferException {
-        ChunkSizer sizer = new ChunkSizer();
+        // parts share the rate limit: each goes at its share at most
+        ChunkSizer sizer = new ChunkSizer(options.limitRate() / Math.max(1, acknowledged.length));
         ExecutorService hasher = wantsChecksum() ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "carryon-put-hash");
             t.setDaemon(true);

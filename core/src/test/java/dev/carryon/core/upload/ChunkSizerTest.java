@@ -11,8 +11,17 @@ class ChunkSizerTest {
     static final long SECOND = 1_000_000_000L;
 
     @Test
-    void startsAt16MiB() {
-        assertThat(new ChunkSizer().next()).isEqualTo(16 * MiB);
+    void startsAt4MiBWhileNothingIsKnownOfTheSpeed() {
+        assertThat(new ChunkSizer().next()).isEqualTo(4 * MiB);
+        assertThat(new ChunkSizer(0).next()).isEqualTo(4 * MiB);
+    }
+
+    /** put -x 4 --limit-rate 8M: each part goes at 2 MiB/s at most, so its first chunk is 2 s of that. */
+    @Test
+    void aKnownCapMakesTheFirstChunkTwoSecondsOfIt() {
+        assertThat(new ChunkSizer(2 * MiB / 2).next()).isEqualTo(2 * MiB);
+        assertThat(new ChunkSizer(100 * 1024).next()).as("never below the minimum").isEqualTo(ChunkSizer.MIN);
+        assertThat(new ChunkSizer(1000 * MiB).next()).as("a high cap tells nothing more").isEqualTo(4 * MiB);
     }
 
     @Test
@@ -27,12 +36,12 @@ class ChunkSizerTest {
     }
 
     @Test
-    void aFastLinkStopsAt256MiBAndASlowOneAt16MiB() {
+    void aFastLinkStopsAt256MiBAndASlowOneAt1MiB() {
         ChunkSizer s = new ChunkSizer();
         s.sent(16 * MiB, SECOND / 100); // 1.6 GiB/s
         assertThat(s.next()).isEqualTo(256 * MiB);
-        s.sent(256 * MiB, 1000 * SECOND); // 256 KiB/s
-        assertThat(s.next()).isEqualTo(16 * MiB);
+        s.sent(256 * MiB, 2000 * SECOND); // 128 KiB/s
+        assertThat(s.next()).isEqualTo(MiB);
         s.sent(16 * MiB, 0); // faster than the clock can tell
         assertThat(s.next()).isEqualTo(256 * MiB);
     }
@@ -41,7 +50,7 @@ class ChunkSizerTest {
     void nothingSentChangesNothing() {
         ChunkSizer s = new ChunkSizer();
         s.sent(0, SECOND);
-        assertThat(s.next()).isEqualTo(16 * MiB);
+        assertThat(s.next()).isEqualTo(4 * MiB);
     }
 
     record Sent(long bytes, long nanos) {
