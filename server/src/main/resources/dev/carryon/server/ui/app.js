@@ -598,8 +598,11 @@ function doneItem(t) {
 function renderTransfers(data) {
   const downloads = data.downloads || [];
   const ups = data.uploads || [];
-  const activeDownloads = downloads.filter((d) => d.state === 'active' || d.state === 'idle');
-  const activeUploads = ups.filter((u) => u.state === 'active' || u.state === 'idle');
+  // In progress means bytes are moving: not a session gone quiet (idle), and not a probe, which reads a byte or
+  // two of a larger file (carryon probe, curl -r 0-0) and would stay "active" at 0% for ten seconds.
+  const probe = (d) => d.covered < 1024 && d.size > 1024;
+  const activeDownloads = downloads.filter((d) => d.state === 'active' && !probe(d));
+  const activeUploads = ups.filter((u) => u.state === 'active');
   const done = [
     ...downloads.filter((d) => d.state === 'done').map((d) => ({...d, kind: 'download'})),
     ...ups.filter((u) => u.state === 'done').map((u) => ({...u, kind: 'upload'})),
