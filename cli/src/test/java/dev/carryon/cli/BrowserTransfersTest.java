@@ -109,6 +109,7 @@ class BrowserTransfersTest {
         browser.await("a poll after the probe", Duration.ofSeconds(10), () -> (Boolean) browser.js(
                 "return fetch('/-/api/transfers').then(r => r.json()).then(j => j.downloads.some(d => d.path === '/probed.bin'))"));
         String before = browser.driver.findElement(By.id("transfers-status")).getText();
+        assertThat(before).as("the listing's clock: UTC, 24 hours").matches("Updated at \\d\\d:\\d\\d:\\d\\d UTC\\.");
         browser.await("the next render", Duration.ofSeconds(10),
                 () -> !browser.driver.findElement(By.id("transfers-status")).getText().equals(before));
         assertThat(browser.js("return document.querySelectorAll(\"#t-downloads li[data-path='/probed.bin']\").length"))

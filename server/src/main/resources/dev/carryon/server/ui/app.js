@@ -49,8 +49,9 @@ function humanDuration(s) {
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
+// The listing's convention (the server renders its dates in UTC), so that one page never mixes two clocks.
 function timeOf(ms) {
-  return new Date(ms).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
 // One polite live region for short announcements (copied, finished).
