@@ -364,12 +364,13 @@ class HabitsTest {
         String[] lines = r.stdout().split("\n");
         int at = Arrays.asList(lines).indexOf("Commands:");
         assertThat(at).as("a command list in\n%s", r.stdout()).isPositive();
-        for (String command : List.of("serve", "get", "put", "probe", "help")) {
-            String line = lines[at + 1 + List.of("serve", "get", "put", "probe", "help").indexOf(command)];
+        List<String> commands = List.of("serve", "get", "put", "probe", "completion", "help");
+        for (String command : commands) {
+            String line = lines[at + 1 + commands.indexOf(command)];
             assertThat(line).as("the line of %s", command).startsWith("  " + command + " ").endsWith(".")
                     .hasSizeLessThanOrEqualTo(100);
         }
-        assertThat(lines[at + 6]).as("nothing wraps onto a sixth line").isBlank();
+        assertThat(lines[at + 1 + commands.size()]).as("nothing wraps onto another line").isBlank();
     }
 
     @Test

@@ -599,10 +599,9 @@ function doneItem(t) {
 function renderTransfers(data) {
   const downloads = data.downloads || [];
   const ups = data.uploads || [];
-  // In progress means bytes are moving: not a session gone quiet (idle), and not a probe, which reads a byte or
-  // two of a larger file (carryon probe, curl -r 0-0) and would stay "active" at 0% for ten seconds.
-  const probe = (d) => d.covered < 1024 && d.size > 1024;
-  const activeDownloads = downloads.filter((d) => d.state === 'active' && !probe(d));
+  // In progress means bytes moved in the last 10 s: a session gone quiet (idle), such as a probe's few requests
+  // once they are over, is not listed.
+  const activeDownloads = downloads.filter((d) => d.state === 'active');
   const activeUploads = ups.filter((u) => u.state === 'active');
   const done = [
     ...downloads.filter((d) => d.state === 'done').map((d) => ({...d, kind: 'download'})),
