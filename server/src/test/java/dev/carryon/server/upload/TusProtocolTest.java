@@ -1,5 +1,6 @@
 package dev.carryon.server.upload;
 
+import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -359,6 +360,24 @@ class TusProtocolTest {
         all[3] = "application/offset+octet-stream";
         System.arraycopy(headers, 0, all, 4, headers.length);
         return send("PATCH", upload, data, all);
+    }
+
+    @Test
+    void aMethodOverrideThatNamesNoMethodIs400AndAValidOneIsHonoured() throws Exception {
+        // Found by RequestFuzzTest: an empty or non-token override made HttpMethod.valueOf throw, answered 500.
+        start();
+        String upload = create(null, "Tus-Resumable", "1.0.0", "Upload-Length", "3");
+        for (String override : List.of("", " ", "PA TCH", "\u00e9", "PATCH\u0001")) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), "POST " + upload + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Tus-Resumable: 1.0.0\r\nX-HTTP-Method-Override: " + override + "\r\nConnection: close\r\n\r\n");
+            assertThat(r.status()).as("override '%s'", override).isEqualTo(400);
+            assertThat(r.bodyText()).contains("X-HTTP-Method-Override");
+        }
+        RawHttp.Response patched = RawHttp.exchange(server.port(), "POST " + upload + " HTTP/1.1\r\nHost: x\r\n"
+                + "Tus-Resumable: 1.0.0\r\nX-HTTP-Method-Override: patch\r\nUpload-Offset: 0\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+        assertThat(patched.status()).as(patched.statusLine()).isEqualTo(204);
+        assertThat(patched.header("Upload-Offset")).isEqualTo("3");
     }
 
     /** Creates an upload (with a token when not null); its path. */
