@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -112,7 +111,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         if (h2c) {
             HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
                     protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                            ? new Http2ServerUpgradeCodec(http2Codec(), new ConnectionWindow(), http2Multiplexer())
+                            ? new CheckedHttp2Upgrade(http2Codec(), new ConnectionWindow(), http2Multiplexer())
                             : null,
                     c.maxHeaderSize());
             p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new Http2Starter()));

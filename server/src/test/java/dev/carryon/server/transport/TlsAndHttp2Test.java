@@ -1,6 +1,8 @@
 package dev.carryon.server.transport;
 
+import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.testing.Multipart;
+import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestFiles;
 import dev.carryon.server.testing.TestServer;
 import dev.carryon.server.testing.Tools;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -180,6 +184,31 @@ class TlsAndHttp2Test {
         void http11StillWorksBesideH2c() throws Exception {
             sameAnswers(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), server,
                     HttpClient.Version.HTTP_1_1);
+        }
+
+        // The two below were found by RequestFuzzTest: each logged a stack trace (anyone could fill the log), and
+        // the CONNECT was answered 101 and then nothing.
+
+        @ParameterizedTest(name = "HTTP2-Settings: {0}")
+        @ValueSource(strings = {"a:b", "AAM", "AAIAAAAC", "AAQAAAAA/w", "AAMAAABk,AAMAAABk"})
+        void anUpgradeWithBrokenSettingsIsAnsweredInHttp11AndLogsNothing(String settings) {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response r = http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: " + settings + "\r\n\r\n").read();
+                assertThat(r.statusLine()).startsWith("HTTP/1.1 200");
+                assertThat(r.body()).isEqualTo(SMALL);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        @Test
+        void anUpgradeOfAConnectToAPathIsNotSwitchedAndLogsNothing() {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response r = http.send("CONNECT /small.txt HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n").read();
+                assertThat(r.status()).isBetween(400, 499);
+                assertThat(log.trouble()).isEmpty();
+            }
         }
 
         @Test
