@@ -1,7 +1,9 @@
 package dev.carryon.server.transport;
 
 import dev.carryon.server.testing.LogCapture;
+import dev.carryon.server.testing.Metrics;
 import dev.carryon.server.testing.Multipart;
+import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestFiles;
 import dev.carryon.server.testing.TestServer;
@@ -186,7 +188,7 @@ class TlsAndHttp2Test {
                     HttpClient.Version.HTTP_1_1);
         }
 
-        // The two below were found by RequestFuzzTest: each logged a stack trace (anyone could fill the log), and
+        // The three below were found by RequestFuzzTest: each logged a stack trace (anyone could fill the log), and
         // the CONNECT was answered 101 and then nothing.
 
         @ParameterizedTest(name = "HTTP2-Settings: {0}")
@@ -207,6 +209,20 @@ class TlsAndHttp2Test {
                 RawHttp.Response r = http.send("CONNECT /small.txt HTTP/1.1\r\nHost: x\r\n"
                         + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n").read();
                 assertThat(r.status()).isBetween(400, 499);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        @Test
+        void aClientThatClosesInsideTheBodyOfAnUpgradeRequestLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("POST /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\nContent-Length: 10\r\n\r\nabc");
+                http.socket().shutdownOutput();
+                assertThat(http.closedByPeer()).isTrue();
+                // The close is handled on the event loop after the client sees it: wait for the connection to go.
+                Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                        n -> n == 1.0);
                 assertThat(log.trouble()).isEmpty();
             }
         }
