@@ -227,6 +227,39 @@ class TlsAndHttp2Test {
             }
         }
 
+        static final String PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+        // Found by RequestFuzzTest: the frame codec passes a client's protocol error down the pipeline after its
+        // GOAWAY, and it reached the tail as a warning with a stack trace.
+        @Test
+        void aFirstFrameThatIsNotSettingsClosesTheConnectionAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\u0000\u0000\u0008\u0006\u0000\u0000\u0000\u0000\u0000"
+                        + "12345678"); // a PING where SETTINGS must come
+                assertGoAwayAndClose(http, log);
+            }
+        }
+
+        @Test
+        void anUpgradeFollowedByNoPrefaceClosesTheConnectionAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response switched = http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n").readHead();
+                assertThat(switched.status()).isEqualTo(101);
+                http.send("GET /-/health HTTP/1.1\r\nHost: x\r\n\r\n"); // HTTP/1.1 where the preface must come
+                assertGoAwayAndClose(http, log);
+            }
+        }
+
+        private void assertGoAwayAndClose(RawHttp http, LogCapture log) throws Exception {
+            byte[] got = http.input().readAllBytes();
+            assertThat(got).as("frames, a GOAWAY last, then the close").isNotEmpty();
+            // The log line, if any, is written on the event loop as the connection closes: wait for it to be gone.
+            Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                    n -> n == 1.0);
+            assertThat(log.trouble()).isEmpty();
+        }
+
         @Test
         void h2cWithPriorKnowledgeByCurl() throws Exception {
             Path curl = Tools.require("curl");
