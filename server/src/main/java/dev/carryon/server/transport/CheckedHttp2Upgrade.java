@@ -22,6 +22,7 @@ import java.util.List;
  * anyone could provoke), or one that cannot become an HTTP/2 stream (such as a CONNECT to a path, for which
  * Netty answered 101 and then threw, leaving the client with a switched connection and no answer). A declined
  * upgrade is answered in HTTP/1.1, as RFC 7540 section 3.2 lets a server do (RFC 9113 deprecates the upgrade).
+ * Nor is a request upgraded once its connection has closed.
  */
 final class CheckedHttp2Upgrade extends Http2ServerUpgradeCodec {
 
@@ -31,6 +32,11 @@ final class CheckedHttp2Upgrade extends Http2ServerUpgradeCodec {
 
     @Override
     public boolean prepareUpgradeResponse(ChannelHandlerContext ctx, FullHttpRequest request, HttpHeaders headers) {
+        if (!ctx.channel().isActive()) {
+            // A request the codec decoded from what was left of its input after an earlier answer closed the
+            // connection: Netty's upgrade of it failed half-way and threw a NullPointerException.
+            return false;
+        }
         List<String> settings = request.headers().getAll(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
         if (settings.size() != 1 || !validSettings(settings.get(0)) || !convertible(request)) {
             return false;

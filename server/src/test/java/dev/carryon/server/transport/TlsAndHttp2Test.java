@@ -251,6 +251,23 @@ class TlsAndHttp2Test {
             }
         }
 
+        // Found by RequestFuzzTest: the codec decodes what is left of its input after the first answer closed the
+        // connection; the upgrade of that request, on a closed channel, ended in a NullPointerException (a WARN).
+        @Test
+        void anUpgradePipelinedAfterAConnectionCloseIsNotAttemptedAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        + "GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n");
+                RawHttp.Response r = http.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(http.closedByPeer()).as("nothing after the answer that closes").isTrue();
+                Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                        n -> n == 1.0);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
         private void assertGoAwayAndClose(RawHttp http, LogCapture log) throws Exception {
             byte[] got = http.input().readAllBytes();
             assertThat(got).as("frames, a GOAWAY last, then the close").isNotEmpty();
