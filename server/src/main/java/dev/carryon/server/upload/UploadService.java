@@ -86,6 +86,12 @@ public final class UploadService implements AutoCloseable {
     private static final class Session {
         Upload upload;
         Appender writer;
+        /**
+         * Deleted (terminated). A request that looked the session up before the deletion continues on the service's
+         * thread after it, holding this object: it must answer 404 as if it had come later, not update a record or
+         * open a file that are gone (which answered 500).
+         */
+        boolean gone;
         MessageDigest sha256;
         long hashed;
 
@@ -200,6 +206,16 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
+    /** The session's upload; 404 when it was deleted since the session was looked up. */
+    private static Upload live(Session s) {
+        synchronized (s) {
+            if (s.gone) {
+                throw new UploadException(404, "no such upload");
+            }
+            return s.upload;
+        }
+    }
+
     private Session session(String id) {
         Session s = sessions.get(id);
         if (s == null) {
@@ -241,10 +257,7 @@ public final class UploadService implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return takeOver(s, "a newer request for the same upload").thenApplyAsync(v -> {
-            Upload u;
-            synchronized (s) {
-                u = s.upload;
-            }
+            Upload u = live(s);
             UploadRules.access(u, a.requester(), Instant.now());
             long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
             if (length != u.length()) {
@@ -826,11 +839,11 @@ public final class UploadService implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return takeOver(s, "the upload was deleted").thenRunAsync(() -> {
-            Upload u;
-            synchronized (s) {
-                u = s.upload;
-            }
+            Upload u = live(s);
             UploadRules.access(u, requester, Instant.now());
+            synchronized (s) {
+                s.gone = true;
+            }
             store.delete(id);
             sessions.remove(id);
             try {
