@@ -838,12 +838,17 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "the upload was deleted").thenRunAsync(() -> {
+        return takeOver(s, "the upload was deleted").thenComposeAsync(v -> {
             Upload u = live(s);
             UploadRules.access(u, requester, Instant.now());
             synchronized (s) {
                 s.gone = true;
             }
+            // An append that passed its own takeover before this one began may have become the writer since (its
+            // preparation runs on this thread too, and none can now): end it too, so that it does not record an
+            // offset after the record is deleted, nor answer 204 for an upload that no longer exists.
+            return takeOver(s, "the upload was deleted");
+        }, io).thenRunAsync(() -> {
             store.delete(id);
             sessions.remove(id);
             try {
