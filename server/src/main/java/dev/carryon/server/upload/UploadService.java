@@ -256,39 +256,51 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "a newer request for the same upload").thenApplyAsync(v -> {
-            Upload u = live(s);
-            UploadRules.access(u, a.requester(), Instant.now());
-            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
-            if (length != u.length()) {
-                u = u.withLength(length);
-                store.update(u);
-                synchronized (s) {
-                    s.upload = u;
+        return takeOver(s, "a newer request for the same upload").thenComposeAsync(v -> {
+            synchronized (s) {
+                if (s.writer != null && !s.gone) {
+                    // Another append, prepared here since this one's takeover, is the writer now: take it over too.
+                    // Seeing no writer and becoming it happen in one task of this thread, so only one append can.
+                    return append(a);
                 }
             }
-            if (length >= 0 && length > u.offset()) {
-                checkSpace(length - u.offset());
-            }
-            if (writing.incrementAndGet() > settings.maxConcurrent()) {
-                writing.decrementAndGet();
-                throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
-                        + " uploads at once; try again in a moment");
-            }
-            catchUpDigest(s);
-            try {
-                FileChannel data = FileChannel.open(store.data(a.id()), StandardOpenOption.WRITE,
-                        StandardOpenOption.READ);
-                Appender appender = new Appender(this, s, a, data);
-                synchronized (s) {
-                    s.writer = appender;
-                }
-                return appender;
-            } catch (IOException e) {
-                writing.decrementAndGet();
-                throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
-            }
+            return CompletableFuture.completedFuture(prepare(s, a));
         }, io);
+    }
+
+    /** Checks the rules and opens the data file; on the service's thread, with no other writer. */
+    private Appender prepare(Session s, Append a) {
+        Upload u = live(s);
+        UploadRules.access(u, a.requester(), Instant.now());
+        long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize());
+        if (length != u.length()) {
+            u = u.withLength(length);
+            store.update(u);
+            synchronized (s) {
+                s.upload = u;
+            }
+        }
+        if (length >= 0 && length > u.offset()) {
+            checkSpace(length - u.offset());
+        }
+        if (writing.incrementAndGet() > settings.maxConcurrent()) {
+            writing.decrementAndGet();
+            throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
+                    + " uploads at once; try again in a moment");
+        }
+        catchUpDigest(s);
+        try {
+            FileChannel data = FileChannel.open(store.data(a.id()), StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            Appender appender = new Appender(this, s, a, data);
+            synchronized (s) {
+                s.writer = appender;
+            }
+            return appender;
+        } catch (IOException e) {
+            writing.decrementAndGet();
+            throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -150,6 +151,51 @@ class UploadConcurrencyTest {
             }
             assertThat(RawHttp.once(server.port(), "HEAD", u, "Tus-Resumable: 1.0.0").status()).as("round %d", round)
                     .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void twoPatchesAtTheSameOffsetAtOnceNeverBothWrite() throws Exception {
+        // Found by RequestFuzzTest: both appends passed their takeover before either was the writer, and both became
+        // one (the later replacing the earlier unseen): two writers at one offset, and a commit past the length.
+        byte[] a = new byte[20_000];
+        byte[] b = new byte[20_000];
+        Arrays.fill(a, (byte) 'a');
+        Arrays.fill(b, (byte) 'b');
+        java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        try (LogCapture log = LogCapture.start()) {
+            for (int round = 0; round < 20; round++) {
+                String name = "both-" + round + ".bin";
+                String u = create(a.length, name);
+                try (RawHttp first = new RawHttp("127.0.0.1", server.port());
+                     RawHttp second = new RawHttp("127.0.0.1", server.port())) {
+                    first.send(patchHead(u, 0, a.length));
+                    second.send(patchHead(u, 0, b.length));
+                    first.send(a);
+                    second.send(b);
+                    int one = statusOrClosed(first);
+                    int two = statusOrClosed(second);
+                    outcomes.merge(one + "+" + two, 1, Integer::sum);
+                    assertThat(one == 204 && two == 204).as("round %d: both PATCHes acknowledged", round).isFalse();
+                }
+                Path done = server.root().resolve(name);
+                if (Files.exists(done)) {
+                    byte[] got = Files.readAllBytes(done);
+                    assertThat(Arrays.equals(got, a) || Arrays.equals(got, b)).as("round %d: one writer's bytes", round)
+                            .isTrue();
+                }
+            }
+            assertThat(offset(create(1, "barrier.bin"))).isZero(); // after the commits on the service's thread
+            assertThat(log.trouble()).isEmpty();
+        }
+        System.out.println("two PATCHes at once, 20 rounds (0: closed by a takeover): " + outcomes);
+    }
+
+    static int statusOrClosed(RawHttp http) {
+        try {
+            return http.read().status();
+        } catch (java.io.UncheckedIOException closed) {
+            return 0;
         }
     }
 
