@@ -69,6 +69,11 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 body = null;
+                if (!http2 && !ctx.channel().isActive()) {
+                    // Decoded from what was left of the input after an earlier answer closed the connection: nobody
+                    // can be answered, and answering opened files and set socket options on a closed descriptor.
+                    return;
+                }
                 if (guard != null) {
                     guard.requestStarted();
                 }
