@@ -380,6 +380,23 @@ class TusProtocolTest {
         assertThat(patched.header("Upload-Offset")).isEqualTo("3");
     }
 
+    @Test
+    void aCreationWithDataThatFailsIsAnsweredWithItsReason() throws Exception {
+        // Found by RequestFuzzTest: when the creation itself failed (here: a final upload naming one that is not
+        // partial), the body's callback read the failed future with getNow, which threw; the client got no answer.
+        start();
+        String notPartial = create(null, "Tus-Resumable", "1.0.0", "Upload-Length", "3");
+        try (RawHttp http = server.raw()) {
+            http.socket().setSoTimeout(5_000);
+            http.send("POST /uploads/ HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+                    + "Upload-Concat: final;" + notPartial + "\r\nContent-Type: application/offset+octet-stream\r\n"
+                    + "Content-Length: 5\r\n\r\nhello");
+            RawHttp.Response r = http.read();
+            assertThat(r.status()).as(r.bodyText()).isEqualTo(400);
+            assertThat(r.bodyText()).contains("not a partial upload");
+        }
+    }
+
     /** Creates an upload (with a token when not null); its path. */
     String create(String token, String... headers) throws Exception {
         String[] all = headers;
