@@ -182,7 +182,7 @@ final class Exchange {
      */
     private boolean cork(ChunkedInput<?> body) {
         if (body instanceof FileBody fb && fb.mode() == FileBody.Mode.ZERO_COPY
-                && ctx.channel() instanceof EpollSocketChannel ch) {
+                && ctx.channel() instanceof EpollSocketChannel ch && ch.isOpen()) {
             ch.config().setTcpCork(true);
             return true;
         }

@@ -8,6 +8,7 @@ import dev.carryon.server.transport.ConnectionGuard;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -68,6 +69,11 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 body = null;
+                if (!http2 && !ctx.channel().isActive()) {
+                    // Decoded from what was left of the input after an earlier answer closed the connection: nobody
+                    // can be answered, and answering opened files and set socket options on a closed descriptor.
+                    return;
+                }
                 if (guard != null) {
                     guard.requestStarted();
                 }
@@ -122,6 +128,9 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (String.valueOf(cause.getMessage()).contains("maxPipelineDepth")) {
             // A client that pipelines more requests than the codec queues without reading any answer.
             log.debug("closing {}: too many pipelined requests", ctx.channel().remoteAddress());
+        } else if (cause instanceof PrematureChannelClosureException) {
+            // The client closed while the h2c upgrade handler was still collecting its request: a client gone.
+            log.debug("{} closed in the middle of a request", ctx.channel().remoteAddress());
         } else if (!(cause instanceof IOException)) {
             log.warn("closing a connection after an unexpected error", cause);
         }

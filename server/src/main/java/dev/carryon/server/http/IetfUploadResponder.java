@@ -140,10 +140,10 @@ final class IetfUploadResponder {
         });
         UploadResponder.continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
-            Upload made = created.getNow(null);
+            Upload made = UploadResponder.now(created, null);
             if (e != null) {
                 if (made != null && e instanceof UploadException ue && ue.status() != 460) {
-                    created(ex, service.head(made.id(), owner).getNow(made), version);
+                    created(ex, UploadResponder.now(service.head(made.id(), owner), made), version);
                     return;
                 }
                 common.refuse(ex, e, UploadEndpoint.Protocol.IETF);

@@ -52,7 +52,14 @@ final class TransfersApi {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return r;
         }
-        Map<String, List<String>> query = new QueryStringDecoder(uri).parameters();
+        Map<String, List<String>> query;
+        try {
+            query = new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) {
+            // QueryStringDecoder refuses a '%' not followed by two hex digits: the client's mistake, not ours.
+            return Responses.error(HttpResponseStatus.BAD_REQUEST, "the query is not percent-encoded correctly: "
+                    + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
+        }
         Filter filter;
         String state = first(query, "state", "all");
         switch (state) {

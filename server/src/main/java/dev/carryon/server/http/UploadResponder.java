@@ -143,10 +143,10 @@ final class UploadResponder {
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
-                Upload made = created.getNow(null);
+                Upload made = now(created, null);
                 if (made != null && e instanceof UploadException ue && ue.status() != 460) {
                     // Created: say where, and how far the data got; the client resumes from there.
-                    sendCreated(ex, service.head(made.id(), owner).getNow(made), true);
+                    sendCreated(ex, now(service.head(made.id(), owner), made), true);
                     return;
                 }
                 refuse(ex, e, UploadEndpoint.Protocol.TUS);
@@ -265,6 +265,14 @@ final class UploadResponder {
             h.set(TUS_RESUMABLE, TusFields.VERSION);
         }
         endpoint.cors(ex.request(), false).forEach(h::set);
+    }
+
+    /**
+     * The future's value if it has one now, else {@code otherwise}. {@code getNow} throws for a future that
+     * failed (a creation refused, an upload deleted meanwhile), which left the request without an answer.
+     */
+    static <T> T now(CompletableFuture<T> f, T otherwise) {
+        return f.isDone() && !f.isCompletedExceptionally() ? f.join() : otherwise;
     }
 
     /** Sends 100 Continue when the client waits for it before sending the body. */

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -41,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * plain:  tracker | send-timeout | guard | [h2c detection] | HTTP/1.1 codec | chunked writer | router
  * TLS:    tracker | TLS | ALPN -> the same HTTP/1.1 tail (copying bodies), or HTTP/2
- * HTTP/2: frame codec | multiplexer -> per stream: HTTP/1-style objects | chunked writer | router
+ * HTTP/2: frame codec | multiplexer | errors -> per stream: HTTP/1-style objects | chunked writer | router
  * </pre>
  *
  * The router is the same everywhere; only how file bytes leave differs (sendfile on plain HTTP/1.1, copies
@@ -83,6 +82,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                     ctx.pipeline().addLast(http2Codec());
                     ctx.pipeline().addLast(new ConnectionWindow());
                     ctx.pipeline().addLast(http2Multiplexer());
+                    ctx.pipeline().addLast(Http2Errors.INSTANCE);
                 } else {
                     addHttp1(ctx.pipeline(), FileBody.Mode.COPY, false);
                 }
@@ -112,7 +112,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         if (h2c) {
             HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
                     protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                            ? new Http2ServerUpgradeCodec(http2Codec(), new ConnectionWindow(), http2Multiplexer())
+                            ? new CheckedHttp2Upgrade(http2Codec(), new ConnectionWindow(), http2Multiplexer(),
+                                    Http2Errors.INSTANCE)
                             : null,
                     c.maxHeaderSize());
             p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new Http2Starter()));
@@ -134,6 +135,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
             ctx.pipeline().addAfter(ctx.name(), "h2-codec", http2Codec());
             ctx.pipeline().addAfter("h2-codec", "h2-window", new ConnectionWindow());
             ctx.pipeline().addAfter("h2-window", "h2-streams", http2Multiplexer());
+            ctx.pipeline().addAfter("h2-streams", "h2-errors", Http2Errors.INSTANCE);
             ctx.pipeline().remove(this);
         }
     }

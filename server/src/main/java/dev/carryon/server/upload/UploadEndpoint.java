@@ -101,7 +101,12 @@ public final class UploadEndpoint {
     public static HttpMethod method(HttpRequest r) {
         String override = r.headers().get("X-HTTP-Method-Override");
         if (override != null && HttpMethod.POST.equals(r.method())) {
-            return HttpMethod.valueOf(override.strip().toUpperCase(Locale.ROOT));
+            try {
+                return HttpMethod.valueOf(override.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                // Empty, or with a character no method name has: HttpMethod refuses it, and so does the endpoint.
+                throw UploadException.badRequest("X-HTTP-Method-Override is not a method name");
+            }
         }
         return r.method();
     }

@@ -86,6 +86,12 @@ public final class UploadService implements AutoCloseable {
     private static final class Session {
         Upload upload;
         Appender writer;
+        /**
+         * Deleted (terminated). A request that looked the session up before the deletion continues on the service's
+         * thread after it, holding this object: it must answer 404 as if it had come later, not update a record or
+         * open a file that are gone (which answered 500).
+         */
+        boolean gone;
         MessageDigest sha256;
         long hashed;
 
@@ -199,6 +205,16 @@ public final class UploadService implements AutoCloseable {
         }
     }
 
+    /** The session's upload; 404 when it was deleted since the session was looked up. */
+    private static Upload live(Session s) {
+        synchronized (s) {
+            if (s.gone) {
+                throw new UploadException(404, "no such upload");
+            }
+            return s.upload;
+        }
+    }
+
     private Session session(String id) {
         Session s = sessions.get(id);
         if (s == null) {
@@ -241,51 +257,60 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "a newer request for the same upload").thenApplyAsync(v -> {
-            Upload u;
+        return takeOver(s, "a newer request for the same upload").thenComposeAsync(v -> {
             synchronized (s) {
-                u = s.upload;
-            }
-            UploadRules.access(u, a.requester(), Instant.now());
-            long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
-                    a.completed());
-            if (u.isPartial() && !u.lengthKnown() && length >= 0) {
-                holdWaitingFinals(u.id(), length);
-            }
-            if (length != u.length()) {
-                u = u.withLength(length);
-                store.update(u);
-                synchronized (s) {
-                    s.upload = u;
+                if (s.writer != null && !s.gone) {
+                    // Another append, prepared here since this one's takeover, is the writer now: take it over too.
+                    // Seeing no writer and becoming it happen in one task of this thread, so only one append can.
+                    return append(a);
                 }
             }
-            if (length >= 0 && length > u.offset()) {
-                checkSpace(length - u.offset());
-            }
-            if (writing.incrementAndGet() > settings.maxConcurrent()) {
-                writing.decrementAndGet();
-                throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
-                        + " uploads at once; try again in a moment");
-            }
-            // A complete upload passes the rules only with nothing to write, and its data file has been moved into
-            // the served root: its appender has no file (any byte would run past the length and be refused).
-            boolean nothingToWrite = u.state() == Upload.State.COMPLETE;
-            if (!nothingToWrite) {
-                catchUpDigest(s);
-            }
-            try {
-                FileChannel data = nothingToWrite ? null : FileChannel.open(store.data(a.id()),
-                        StandardOpenOption.WRITE, StandardOpenOption.READ);
-                Appender appender = new Appender(this, s, a, data);
-                synchronized (s) {
-                    s.writer = appender;
-                }
-                return appender;
-            } catch (IOException e) {
-                writing.decrementAndGet();
-                throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
-            }
+            return CompletableFuture.completedFuture(prepare(s, a));
         }, io);
+    }
+
+    /** Checks the rules and opens the data file; on the service's thread, with no other writer. */
+    private Appender prepare(Session s, Append a) {
+        Upload u = live(s);
+        UploadRules.access(u, a.requester(), Instant.now());
+        long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
+                a.completed());
+        if (u.isPartial() && !u.lengthKnown() && length >= 0) {
+            holdWaitingFinals(u.id(), length);
+        }
+        if (length != u.length()) {
+            u = u.withLength(length);
+            store.update(u);
+            synchronized (s) {
+                s.upload = u;
+            }
+        }
+        if (length >= 0 && length > u.offset()) {
+            checkSpace(length - u.offset());
+        }
+        if (writing.incrementAndGet() > settings.maxConcurrent()) {
+            writing.decrementAndGet();
+            throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
+                    + " uploads at once; try again in a moment");
+        }
+        // A complete upload passes the rules only with nothing to write, and its data file has been moved into
+        // the served root: its appender has no file (any byte would run past the length and be refused).
+        boolean nothingToWrite = u.state() == Upload.State.COMPLETE;
+        if (!nothingToWrite) {
+            catchUpDigest(s);
+        }
+        try {
+            FileChannel data = nothingToWrite ? null : FileChannel.open(store.data(a.id()),
+                    StandardOpenOption.WRITE, StandardOpenOption.READ);
+            Appender appender = new Appender(this, s, a, data);
+            synchronized (s) {
+                s.writer = appender;
+            }
+            return appender;
+        } catch (IOException e) {
+            writing.decrementAndGet();
+            throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
+        }
     }
 
     /**
@@ -866,12 +891,17 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "the upload was deleted").thenRunAsync(() -> {
-            Upload u;
-            synchronized (s) {
-                u = s.upload;
-            }
+        return takeOver(s, "the upload was deleted").thenComposeAsync(v -> {
+            Upload u = live(s);
             UploadRules.access(u, requester, Instant.now());
+            synchronized (s) {
+                s.gone = true;
+            }
+            // An append that passed its own takeover before this one began may have become the writer since (its
+            // preparation runs on this thread too, and none can now): end it too, so that it does not record an
+            // offset after the record is deleted, nor answer 204 for an upload that no longer exists.
+            return takeOver(s, "the upload was deleted");
+        }, io).thenRunAsync(() -> {
             store.delete(id);
             sessions.remove(id);
             try {

@@ -1,5 +1,8 @@
 package dev.carryon.server.http;
 
+import dev.carryon.server.testing.LogCapture;
+import dev.carryon.server.testing.Metrics;
+import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestFiles;
 import dev.carryon.server.testing.TestServer;
@@ -419,6 +422,27 @@ class MalformedRequestTest {
             socket.close();
             sender.join(5000);
             assertThat(sender.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void aFileRequestPipelinedAfterAConnectionCloseIsNotServedOnTheClosedSocket() throws Exception {
+        // Found by RequestFuzzTest: the codec decodes what is left of its input after an answer closed the
+        // connection, and the file answer set TCP_CORK on the closed descriptor (an ERROR, and a setsockopt on a
+        // descriptor number that may already belong to another file or connection).
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                try (RawHttp http = server.raw()) {
+                    http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            + "GET /data.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(http.read().status()).isEqualTo(200);
+                    assertThat(http.closedByPeer()).isTrue();
+                }
+            }
+            // The second request of each is handled as its connection closes: wait for every connection to be gone.
+            Poll.until(java.time.Duration.ofSeconds(5),
+                    () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"), n -> n == 1.0);
+            assertThat(log.trouble()).isEmpty();
         }
     }
 

@@ -54,6 +54,18 @@ class TransferJournalTest {
         }
     }
 
+    @Test
+    void aQueryWithABrokenPercentEscapeIs400() {
+        // Found by RequestFuzzTest: the query decoder threw, and the API answered 500 and logged an error.
+        start(b -> b);
+        for (String query : List.of("?state=%ZZ", "?limit=%", "?%zz=1", "?state=a%2")) {
+            RawHttp.Response r = RawHttp.once(server.port(), "GET", "/-/api/transfers" + query);
+            assertThat(r.status()).as(query).isEqualTo(400);
+            assertThat(r.bodyText()).as(query).contains("percent-encoded");
+        }
+        assertThat(RawHttp.once(server.port(), "GET", "/-/api/transfers?state=%61ll").status()).isEqualTo(200);
+    }
+
     private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30));
         for (int i = 0; i < headers.length; i += 2) {

@@ -1,6 +1,10 @@
 package dev.carryon.server.transport;
 
+import dev.carryon.server.testing.LogCapture;
+import dev.carryon.server.testing.Metrics;
 import dev.carryon.server.testing.Multipart;
+import dev.carryon.server.testing.Poll;
+import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestFiles;
 import dev.carryon.server.testing.TestServer;
 import dev.carryon.server.testing.Tools;
@@ -11,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -180,6 +186,95 @@ class TlsAndHttp2Test {
         void http11StillWorksBesideH2c() throws Exception {
             sameAnswers(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), server,
                     HttpClient.Version.HTTP_1_1);
+        }
+
+        // The three below were found by RequestFuzzTest: each logged a stack trace (anyone could fill the log), and
+        // the CONNECT was answered 101 and then nothing.
+
+        @ParameterizedTest(name = "HTTP2-Settings: {0}")
+        @ValueSource(strings = {"a:b", "AAM", "AAIAAAAC", "AAQAAAAA/w", "AAMAAABk,AAMAAABk"})
+        void anUpgradeWithBrokenSettingsIsAnsweredInHttp11AndLogsNothing(String settings) {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response r = http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: " + settings + "\r\n\r\n").read();
+                assertThat(r.statusLine()).startsWith("HTTP/1.1 200");
+                assertThat(r.body()).isEqualTo(SMALL);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        @Test
+        void anUpgradeOfAConnectToAPathIsNotSwitchedAndLogsNothing() {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response r = http.send("CONNECT /small.txt HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n").read();
+                assertThat(r.status()).isBetween(400, 499);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        @Test
+        void aClientThatClosesInsideTheBodyOfAnUpgradeRequestLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("POST /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\nContent-Length: 10\r\n\r\nabc");
+                http.socket().shutdownOutput();
+                assertThat(http.closedByPeer()).isTrue();
+                // The close is handled on the event loop after the client sees it: wait for the connection to go.
+                Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                        n -> n == 1.0);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        static final String PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+        // Found by RequestFuzzTest: the frame codec passes a client's protocol error down the pipeline after its
+        // GOAWAY, and it reached the tail as a warning with a stack trace.
+        @Test
+        void aFirstFrameThatIsNotSettingsClosesTheConnectionAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\u0000\u0000\u0008\u0006\u0000\u0000\u0000\u0000\u0000"
+                        + "12345678"); // a PING where SETTINGS must come
+                assertGoAwayAndClose(http, log);
+            }
+        }
+
+        @Test
+        void anUpgradeFollowedByNoPrefaceClosesTheConnectionAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                RawHttp.Response switched = http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n").readHead();
+                assertThat(switched.status()).isEqualTo(101);
+                http.send("GET /-/health HTTP/1.1\r\nHost: x\r\n\r\n"); // HTTP/1.1 where the preface must come
+                assertGoAwayAndClose(http, log);
+            }
+        }
+
+        // Found by RequestFuzzTest: the codec decodes what is left of its input after the first answer closed the
+        // connection; the upgrade of that request, on a closed channel, ended in a NullPointerException (a WARN).
+        @Test
+        void anUpgradePipelinedAfterAConnectionCloseIsNotAttemptedAndLogsNothing() throws Exception {
+            try (LogCapture log = LogCapture.start(); RawHttp http = server.raw()) {
+                http.send("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        + "GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n");
+                RawHttp.Response r = http.read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(http.closedByPeer()).as("nothing after the answer that closes").isTrue();
+                Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                        n -> n == 1.0);
+                assertThat(log.trouble()).isEmpty();
+            }
+        }
+
+        private void assertGoAwayAndClose(RawHttp http, LogCapture log) throws Exception {
+            byte[] got = http.input().readAllBytes();
+            assertThat(got).as("frames, a GOAWAY last, then the close").isNotEmpty();
+            // The log line, if any, is written on the event loop as the connection closes: wait for it to be gone.
+            Poll.until(Duration.ofSeconds(5), () -> Metrics.value(Metrics.scrape(server.port()), "carryon_connections_open"),
+                    n -> n == 1.0);
+            assertThat(log.trouble()).isEmpty();
         }
 
         @Test

@@ -1,5 +1,6 @@
 package dev.carryon.server.upload;
 
+import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -387,6 +388,41 @@ class TusProtocolTest {
         all[3] = "application/offset+octet-stream";
         System.arraycopy(headers, 0, all, 4, headers.length);
         return send("PATCH", upload, data, all);
+    }
+
+    @Test
+    void aMethodOverrideThatNamesNoMethodIs400AndAValidOneIsHonoured() throws Exception {
+        // Found by RequestFuzzTest: an empty or non-token override made HttpMethod.valueOf throw, answered 500.
+        start();
+        String upload = create(null, "Tus-Resumable", "1.0.0", "Upload-Length", "3");
+        for (String override : List.of("", " ", "PA TCH", "\u00e9", "PATCH\u0001")) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), "POST " + upload + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Tus-Resumable: 1.0.0\r\nX-HTTP-Method-Override: " + override + "\r\nConnection: close\r\n\r\n");
+            assertThat(r.status()).as("override '%s'", override).isEqualTo(400);
+            assertThat(r.bodyText()).contains("X-HTTP-Method-Override");
+        }
+        RawHttp.Response patched = RawHttp.exchange(server.port(), "POST " + upload + " HTTP/1.1\r\nHost: x\r\n"
+                + "Tus-Resumable: 1.0.0\r\nX-HTTP-Method-Override: patch\r\nUpload-Offset: 0\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+        assertThat(patched.status()).as(patched.statusLine()).isEqualTo(204);
+        assertThat(patched.header("Upload-Offset")).isEqualTo("3");
+    }
+
+    @Test
+    void aCreationWithDataThatFailsIsAnsweredWithItsReason() throws Exception {
+        // Found by RequestFuzzTest: when the creation itself failed (here: a final upload naming one that is not
+        // partial), the body's callback read the failed future with getNow, which threw; the client got no answer.
+        start();
+        String notPartial = create(null, "Tus-Resumable", "1.0.0", "Upload-Length", "3");
+        try (RawHttp http = server.raw()) {
+            http.socket().setSoTimeout(5_000);
+            http.send("POST /uploads/ HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
+                    + "Upload-Concat: final;" + notPartial + "\r\nContent-Type: application/offset+octet-stream\r\n"
+                    + "Content-Length: 5\r\n\r\nhello");
+            RawHttp.Response r = http.read();
+            assertThat(r.status()).as(r.bodyText()).isEqualTo(400);
+            assertThat(r.bodyText()).contains("not a partial upload");
+        }
     }
 
     /** Creates an upload (with a token when not null); its path. */

@@ -1,5 +1,6 @@
 package dev.carryon.server.upload;
 
+import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -109,6 +111,91 @@ class UploadConcurrencyTest {
             }
             assertThat(Files.readAllBytes(server.root().resolve("race" + round + ".bin"))).as("round %d", round)
                     .isEqualTo(data);
+        }
+    }
+
+    @Test
+    void aPatchRacingADeleteIsAnswered404NotA500() {
+        // Found by RequestFuzzTest: a PATCH that looked the upload up just before a DELETE removed it went on with
+        // the stale record on the service's thread and answered 500 (the record or the file was gone).
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        try (LogCapture log = LogCapture.start()) {
+            race(statuses);
+            // A PATCH that began writing just after the DELETE's takeover used to go on and record its offset after
+            // the record was deleted: a warning, and a 204 for an upload that no longer exists.
+            // The commits run on the upload service's one thread; a HEAD is answered there after them.
+            assertThat(offset(create(1, "barrier.bin"))).isZero();
+            assertThat(log.trouble()).isEmpty();
+        }
+        System.out.println("a PATCH racing a DELETE, 30 rounds (0: closed by the takeover): " + statuses);
+    }
+
+    private void race(java.util.Map<Integer, Integer> statuses) {
+        for (int round = 0; round < 30; round++) {
+            String u = create(5, "raced-" + round + ".bin");
+            try (RawHttp delete = new RawHttp("127.0.0.1", server.port());
+                 RawHttp patch = new RawHttp("127.0.0.1", server.port())) {
+                delete.send("DELETE " + u + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n\r\n");
+                patch.send(patchHead(u, 0, 5) + "hello");
+                assertThat(delete.read().status()).isIn(204, 404);
+                RawHttp.Response r;
+                try {
+                    r = patch.read();
+                } catch (java.io.UncheckedIOException takenOver) {
+                    // The DELETE took over a PATCH already writing: its connection is closed, by design.
+                    statuses.merge(0, 1, Integer::sum);
+                    continue;
+                }
+                statuses.merge(r.status(), 1, Integer::sum);
+                assertThat(r.status()).as("round %d: %s", round, r.bodyText()).isIn(204, 404, 409);
+            }
+            assertThat(RawHttp.once(server.port(), "HEAD", u, "Tus-Resumable: 1.0.0").status()).as("round %d", round)
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void twoPatchesAtTheSameOffsetAtOnceNeverBothWrite() throws Exception {
+        // Found by RequestFuzzTest: both appends passed their takeover before either was the writer, and both became
+        // one (the later replacing the earlier unseen): two writers at one offset, and a commit past the length.
+        byte[] a = new byte[20_000];
+        byte[] b = new byte[20_000];
+        Arrays.fill(a, (byte) 'a');
+        Arrays.fill(b, (byte) 'b');
+        java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        try (LogCapture log = LogCapture.start()) {
+            for (int round = 0; round < 20; round++) {
+                String name = "both-" + round + ".bin";
+                String u = create(a.length, name);
+                try (RawHttp first = new RawHttp("127.0.0.1", server.port());
+                     RawHttp second = new RawHttp("127.0.0.1", server.port())) {
+                    first.send(patchHead(u, 0, a.length));
+                    second.send(patchHead(u, 0, b.length));
+                    first.send(a);
+                    second.send(b);
+                    int one = statusOrClosed(first);
+                    int two = statusOrClosed(second);
+                    outcomes.merge(one + "+" + two, 1, Integer::sum);
+                    assertThat(one == 204 && two == 204).as("round %d: both PATCHes acknowledged", round).isFalse();
+                }
+                Path done = server.root().resolve(name);
+                if (Files.exists(done)) {
+                    byte[] got = Files.readAllBytes(done);
+                    assertThat(Arrays.equals(got, a) || Arrays.equals(got, b)).as("round %d: one writer's bytes", round)
+                            .isTrue();
+                }
+            }
+            assertThat(offset(create(1, "barrier.bin"))).isZero(); // after the commits on the service's thread
+            assertThat(log.trouble()).isEmpty();
+        }
+        System.out.println("two PATCHes at once, 20 rounds (0: closed by a takeover): " + outcomes);
+    }
+
+    static int statusOrClosed(RawHttp http) {
+        try {
+            return http.read().status();
+        } catch (java.io.UncheckedIOException closed) {
+            return 0;
         }
     }
 
