@@ -1,5 +1,6 @@
 package dev.carryon.server.fuzz;
 
+import dev.carryon.server.testing.Memory;
 import dev.carryon.core.Props;
 import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.testing.Metrics;
@@ -61,7 +62,7 @@ class RequestFuzzTest {
             Props.forAll(CASES, generator::next, cases::add);
             warmUp(server, cases.subList(0, Math.min(cases.size(), 50)));
             long fdsBefore = Resources.openFds();
-            long memoryBefore = Resources.usedMemory();
+            long memoryBefore = Memory.used();
             String seed = System.getProperty("carryon.props.seed", "the default");
 
             long t0 = System.nanoTime();
@@ -192,7 +193,7 @@ class RequestFuzzTest {
         long fds = Poll.until(Duration.ofSeconds(10), Resources::openFds, n -> n <= fdsBefore + 4);
         assertThat(fds).as("descriptors, %d before:%n%s", fdsBefore, Resources.describeFds())
                 .isLessThanOrEqualTo(fdsBefore + 4);
-        long memory = Poll.until(Duration.ofSeconds(10), Resources::usedMemory, m -> m <= memoryBefore + (48L << 20));
+        long memory = Poll.until(Duration.ofSeconds(10), Memory::used, m -> m <= memoryBefore + (48L << 20));
         assertThat(memory - memoryBefore).as("memory held after the run").isLessThanOrEqualTo(48L << 20);
     }
 

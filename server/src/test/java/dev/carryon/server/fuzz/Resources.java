@@ -1,7 +1,6 @@
 package dev.carryon.server.fuzz;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import dev.carryon.server.testing.Memory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +39,4 @@ final class Resources {
         return s.toString();
     }
 
-    /** Live heap after a collection, plus the direct memory of Netty's buffers in use. */
-    static long usedMemory() {
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        long heap = rt.totalMemory() - rt.freeMemory();
-        long direct = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-                ? p.metric().usedDirectMemory() : 0;
-        return heap + direct;
-    }
 }

@@ -1,13 +1,12 @@
 package dev.carryon.server.http;
 
+import dev.carryon.server.testing.Memory;
 import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.testing.Metrics;
 import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestFiles;
 import dev.carryon.server.testing.TestServer;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -387,7 +386,7 @@ class MalformedRequestTest {
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(one, 0, chunk, i * one.length, one.length);
         }
-        long memoryBefore = usedMemory();
+        long memoryBefore = Memory.used();
         long fdsBefore = openFds();
         AtomicLong sent = new AtomicLong();
         long limit = 64L << 20;
@@ -411,7 +410,7 @@ class MalformedRequestTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                grownMost = Math.max(grownMost, usedMemory() - memoryBefore);
+                grownMost = Math.max(grownMost, Memory.used() - memoryBefore);
                 assertThat(grownMost).as("memory taken by a flood of %d bytes of requests", sent.get())
                         .isLessThan(8L << 20);
                 assertThat(openFds() - fdsBefore).as("descriptors held for unread answers").isLessThan(200);
@@ -590,15 +589,6 @@ class MalformedRequestTest {
         assertThat(lines.get(1)).isNotBlank();
     }
 
-    /** Live heap after a collection, plus the direct memory Netty's allocator holds for buffers in use. */
-    static long usedMemory() {
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        long heap = rt.totalMemory() - rt.freeMemory();
-        long direct = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-                ? p.metric().usedDirectMemory() : 0;
-        return heap + direct;
-    }
 
     static long openFds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
