@@ -5,6 +5,7 @@ import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.digest.OrderedHasher;
 import dev.carryon.core.download.Backoff;
+import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.download.ContentDisposition;
 import dev.carryon.core.download.DownloadState;
 import dev.carryon.core.download.FileNames;
@@ -61,6 +62,7 @@ final class DownloadJob {
     private final Destination destination;
     private final Fetcher fetcher;
     private final ExpectedDigests digests;
+    private final RetryPolicy retry;
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final long startNanos = System.nanoTime();
 
@@ -91,6 +93,7 @@ final class DownloadJob {
         this.destination = destination;
         this.fetcher = new Fetcher(client, options, url);
         this.digests = new ExpectedDigests(options.checksum());
+        this.retry = new RetryPolicy(options.retries(), Backoff.DEFAULT);
     }
 
     DownloadListener.Finished run() throws TransferException {
@@ -1030,6 +1033,7 @@ final class DownloadJob {
      * try. Gives up when failures in a row without progress exceed the retries.
      */
     private void failed(String reason, Duration retryAfter, boolean free) throws TransferException {
+        RetryPolicy.Decision decision;
         int n;
         synchronized (this) {
             if (fatal != null) {
@@ -1039,15 +1043,15 @@ final class DownloadJob {
                 return;
             }
             n = ++failures;
-            if (n > options.retries()) {
-                fatal = new TransferException(TransferException.Kind.NETWORK, "gave up after " + (n - 1)
-                        + " failed attempts in a row without progress; the last: " + reason
-                        + ". What is held is kept: rerun the same command to resume");
+            decision = retry.afterFailure(n, reason, "What is held is kept", retryAfter,
+                    ThreadLocalRandom.current().nextDouble());
+            if (decision instanceof RetryPolicy.GiveUp g) {
+                fatal = new TransferException(TransferException.Kind.NETWORK, g.message());
                 notifyAll();
                 throw fatal;
             }
         }
-        Duration delay = Backoff.DEFAULT.delay(n, retryAfter, ThreadLocalRandom.current().nextDouble());
+        Duration delay = ((RetryPolicy.Wait) decision).delay();
         listener.retrying(url, reason, delay, n);
         try {
             Thread.sleep(delay.toMillis());

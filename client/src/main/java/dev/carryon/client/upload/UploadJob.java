@@ -7,6 +7,7 @@ import dev.carryon.client.http.HttpClient;
 import dev.carryon.client.http.Request;
 import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.download.Backoff;
+import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.download.ResponseHead;
 import dev.carryon.core.upload.ChunkSizer;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -61,6 +63,7 @@ final class UploadJob {
     private final long startNanos = System.nanoTime();
     private final AtomicLong sent = new AtomicLong();
     private final Object lock = new Object();
+    private final RetryPolicy retry;
     private long size;
     private long mtimeNanos;
     private String identity;
@@ -86,6 +89,7 @@ final class UploadJob {
         this.store = store;
         this.file = file;
         this.endpoint = endpoint;
+        this.retry = new RetryPolicy(options.retries(), Backoff.DEFAULT);
     }
 
     UploadListener.Finished run() throws TransferException {
@@ -605,12 +609,8 @@ final class UploadJob {
     /** Retryable statuses wait and return; others end the upload with the server's reason. */
     private void failOrRetry(ResponseHead h, String reason, String doing) throws TransferException {
         int s = h.status();
-        if (s == 408 || s == 423 || s == 429 || s >= 500 && s != 501 && s != 505 && s != 507) {
-            Duration retryAfter = null;
-            String ra = h.first("retry-after");
-            if (ra != null && ra.strip().chars().allMatch(Character::isDigit) && !ra.isBlank()) {
-                retryAfter = Duration.ofSeconds(Long.parseLong(ra.strip()));
-            }
+        if (RetryPolicy.retryable(s)) {
+            Duration retryAfter = RetryPolicy.retryAfter(h.first("retry-after"), Instant.now()).orElse(null);
             failed(s + " while " + doing + (reason.isEmpty() ? "" : " (" + reason + ")"), retryAfter);
             return;
         }
@@ -623,12 +623,12 @@ final class UploadJob {
         synchronized (lock) {
             n = ++failures;
         }
-        if (n > options.retries()) {
-            throw new TransferException(TransferException.Kind.NETWORK, "gave up after " + (n - 1) + " failed"
-                    + " attempts in a row without progress; the last: " + reason
-                    + ". What the server has is kept: rerun the same command to resume");
+        RetryPolicy.Decision decision = retry.afterFailure(n, reason, "What the server has is kept", retryAfter,
+                ThreadLocalRandom.current().nextDouble());
+        if (decision instanceof RetryPolicy.GiveUp g) {
+            throw new TransferException(TransferException.Kind.NETWORK, g.message());
         }
-        Duration delay = Backoff.DEFAULT.delay(n, retryAfter, ThreadLocalRandom.current().nextDouble());
+        Duration delay = ((RetryPolicy.Wait) decision).delay();
         listener.retrying(file, reason, delay, n);
         try {
             Thread.sleep(delay.toMillis());

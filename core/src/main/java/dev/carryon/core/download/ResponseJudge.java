@@ -1,12 +1,10 @@
 package dev.carryon.core.download;
 
-import dev.carryon.core.conditional.HttpDate;
+import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.range.ByteRange;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,10 +39,11 @@ public final class ResponseJudge {
                 Matcher m = cr == null ? null : UNSATISFIED.matcher(cr.strip());
                 return new Verdict.Unsatisfiable(m != null && m.matches() ? parse(m.group(1)) : -1);
             }
-            case 408, 429, 500, 502, 503, 504:
-                return new Verdict.Retry(status + " " + reason(status), retryAfter(head, now).orElse(null));
             default:
-                return new Verdict.Failure(Verdict.Kind.HTTP, status, status + " " + reason(status));
+                String said = (status + " " + reason(status)).strip();
+                return RetryPolicy.retryable(status)
+                        ? new Verdict.Retry(said, RetryPolicy.retryAfter(head.first("retry-after"), now).orElse(null))
+                        : new Verdict.Failure(Verdict.Kind.HTTP, status, said);
         }
     }
 
@@ -113,23 +112,6 @@ public final class ResponseJudge {
         return new Verdict.Body(new ByteRange(first, last), version, false, verified);
     }
 
-    /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
-    static Optional<Duration> retryAfter(ResponseHead head, Instant now) {
-        String v = head.first("retry-after");
-        if (v == null) {
-            return Optional.empty();
-        }
-        String s = v.strip();
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-            long seconds = parse(s);
-            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(Math.min(seconds, 86_400)));
-        }
-        return HttpDate.parse(s, now).map(t -> {
-            Duration d = Duration.between(now, t);
-            return d.isNegative() ? Duration.ZERO : d;
-        });
-    }
-
     private static Verdict lie(String what) {
         return new Verdict.Failure(Verdict.Kind.PROTOCOL, 206, "the server answered " + what);
     }
@@ -189,12 +171,15 @@ public final class ResponseJudge {
             case 410 -> "Gone";
             case 412 -> "Precondition Failed";
             case 416 -> "Range Not Satisfiable";
+            case 423 -> "Locked";
+            case 425 -> "Too Early";
             case 429 -> "Too Many Requests";
             case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
+            case 507 -> "Insufficient Storage";
             default -> "";
         };
     }
