@@ -55,14 +55,15 @@ final class Body implements AutoCloseable {
 
     /**
      * Reads the body up to {@code until}, comparing it with what the part file holds there. True when every
-     * byte matched; the body is then positioned at {@code until}. False on the first difference, or when the
-     * body ends first.
+     * byte matched; the body is then positioned at {@code until}. False on the first difference. A body that
+     * ends first proves nothing either way: that is a broken connection (an IOException), not a different file.
      */
     boolean matches(PartFile part, long until) throws IOException {
         while (position < until) {
             ByteBuf buf = next();
             if (buf == null) {
-                return false;
+                throw new IOException("the response ended within the " + (until - position)
+                        + " bytes to compare with those held");
             }
             int n = (int) Math.min(buf.readableBytes(), until - position);
             ByteBuffer held = ByteBuffer.allocate(n);

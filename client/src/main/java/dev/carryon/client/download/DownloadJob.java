@@ -623,11 +623,13 @@ final class DownloadJob {
      * waited for) or a change of version (already handled).
      */
     private Body request(SegmentPlanner.Segment segment, int gen) throws TransferException {
-        ByteRange asked = new ByteRange(segment.position(), segment.end() - 1);
         RemoteVersion expected;
+        long from;
         synchronized (this) {
             expected = version;
+            from = planner.requestStart(segment, options.overlap());
         }
+        ByteRange asked = new ByteRange(from, segment.end() - 1);
         String ifRange = expected.ifRange().orElseThrow();
         Fetcher.Response r;
         try {
@@ -658,7 +660,25 @@ final class DownloadJob {
                 startOver(gen, null, contradiction);
                 return null;
             }
-            return new Body(r, asked.first());
+            Body body = new Body(r, asked.first());
+            if (from < segment.position()) {
+                boolean same;
+                try {
+                    same = body.matches(part, segment.position());
+                } catch (IOException e) {
+                    body.close();
+                    failed(describe(e), null, false);
+                    return null;
+                }
+                if (!same) {
+                    body.close();
+                    startOver(gen, null, "the server's bytes before " + segment.position() + " are not the ones held,"
+                            + " although its validator is unchanged (the file was replaced keeping its size and"
+                            + " date): starting over");
+                    return null;
+                }
+            }
+            return body;
         }
         if (v instanceof Verdict.Changed c) {
             r.call().close();

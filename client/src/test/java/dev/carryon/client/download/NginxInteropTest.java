@@ -165,4 +165,36 @@ class NginxInteropTest {
             assertThat(rec.notices).anyMatch(n -> n.contains("whole file"));
         }
     }
+
+    /**
+     * What {@code cp -p}, {@code rsync -t} and tar do: a new file with the old size and the old date. nginx's
+     * ETag is mtime and size, so it stays the same and If-Range is satisfied; only the bytes can tell.
+     */
+    @Test
+    void aFileReplacedKeepingItsSizeAndDateIsNotSplicedOnResume(@TempDir Path out) throws Exception {
+        byte[] old = Served.random(8 << 20, 104);
+        Path served = Served.put(www, "same.bin", old);
+        java.nio.file.attribute.FileTime date = Files.getLastModifiedTime(served);
+        Path target = out.resolve("same.bin");
+        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", port)) {
+            proxy.script(Fault.pass().cutAfter(3 << 20));
+            try (Downloader d = Fixtures.downloader(new Recorder(), options().connections(1).retries(0).build())) {
+                assertThat(catchThrowableOfType(() -> d.download(URI.create(proxy.url() + "same.bin"),
+                        Destination.file(target)), TransferException.class)).isNotNull();
+            }
+            String etag = proxy.exchanges().get(0).responseHeader("ETag");
+            byte[] fresh = Served.random(8 << 20, 105);
+            Files.setLastModifiedTime(Served.put(www, "same.bin", fresh), date);
+
+            Recorder rec = new Recorder();
+            try (Downloader d = Fixtures.downloader(rec, options().connections(4).build())) {
+                DownloadListener.Finished f = d.download(URI.create(proxy.url() + "same.bin"),
+                        Destination.file(target));
+                assertThat(Served.sha256(f.file())).isEqualTo(Served.sha256(fresh));
+            }
+            assertThat(proxy.exchanges().get(proxy.exchanges().size() - 1).responseHeader("ETag"))
+                    .as("nginx gives the replaced file the same ETag").isEqualTo(etag);
+            assertThat(rec.notices).anyMatch(n -> n.contains("are not the ones held"));
+        }
+    }
 }

@@ -142,6 +142,18 @@ public final class SegmentPlanner {
         return usable;
     }
 
+    /**
+     * Where a request for the segment starts: up to {@code overlap} bytes below its position when they are held,
+     * so that the answer's first bytes can be compared with them before any is written. A validator cannot see
+     * every replacement (nginx's ETag is mtime and size, which {@code cp -p}, {@code rsync -t} and tar keep), so
+     * a resumption (in a later run, or after a broken connection) trusts the held bytes only once the server's
+     * bytes just below the resume point are the same. A fresh segment, cut from another's unfetched part, has
+     * nothing held below it and asks from its position.
+     */
+    public long requestStart(Segment s, int overlap) {
+        return Math.max(held.heldUpTo(s.position), s.position - Math.max(0, overlap));
+    }
+
     /** How many of {@code n} bytes arriving at the segment's position it may write. */
     public long writable(Segment s, long n) {
         return Math.max(0, Math.min(n, s.end - s.position));

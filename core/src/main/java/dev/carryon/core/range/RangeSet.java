@@ -126,6 +126,18 @@ public final class RangeSet {
         return e != null && e.getValue() > position ? e.getValue() : position;
     }
 
+    /**
+     * The start of the interval that reaches {@code position} from below (holds the byte before it), or
+     * {@code position} if that byte is not held.
+     */
+    public long heldUpTo(long position) {
+        if (position <= 0) {
+            return position;
+        }
+        Map.Entry<Long, Long> e = intervals.floorEntry(position - 1);
+        return e != null && e.getValue() >= position ? e.getKey() : position;
+    }
+
     /** The intervals in order, as {@code long[]{start, end}} pairs. */
     public List<long[]> intervals() {
         List<long[]> out = new ArrayList<>(intervals.size());

@@ -65,6 +65,17 @@ class RangeSetTest {
     }
 
     @Test
+    void heldUpToIsTheStartOfTheHeldRunThatReachesAPositionFromBelow() {
+        RangeSet s = RangeSet.parse("0-9,20-29"); // [0, 10) and [20, 30)
+        assertThat(s.heldUpTo(10)).isEqualTo(0);
+        assertThat(s.heldUpTo(5)).isEqualTo(0);
+        assertThat(s.heldUpTo(30)).isEqualTo(20);
+        assertThat(s.heldUpTo(11)).as("byte 10 is not held").isEqualTo(11);
+        assertThat(s.heldUpTo(20)).as("byte 19 is not held").isEqualTo(20);
+        assertThat(s.heldUpTo(0)).isEqualTo(0);
+    }
+
+    @Test
     void parseRefusesWhatFormatNeverWrites() {
         assertThatThrownBy(() -> RangeSet.parse("5-3")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RangeSet.parse("-3")).isInstanceOf(IllegalArgumentException.class);
