@@ -34,6 +34,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class FaultInjectionTest {
 
     static final int SIZE = 12 << 20;
+    /** What a resumption re-reads below its start and compares (DownloadOptions' default). */
+    static final int OVERLAP = 64 << 10;
     static Path served;
     static CarryonServer server;
     static byte[] data;
@@ -152,8 +154,9 @@ class FaultInjectionTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         assertThat(rec.retries).hasSize(1);
         assertThat(rec.retries.get(0).reason()).contains("no data");
-        // the replacement asked from where the stalled connection stopped
-        assertThat(proxy.exchanges().get(1).request().header("Range")).startsWith("bytes=" + (1 << 20) + "-");
+        // the replacement asked from where the stalled connection stopped, less the overlap it compares
+        assertThat(proxy.exchanges().get(1).request().header("Range"))
+                .startsWith("bytes=" + ((1 << 20) - OVERLAP) + "-");
     }
 
     @Test
@@ -185,7 +188,8 @@ class FaultInjectionTest {
                 assertThat(wrong).isNull();
             }
         }
-        assertThat(proxy.exchanges().get(1).responseHeader("Content-Range")).startsWith("bytes " + ((1 << 20) + 1) + "-");
+        assertThat(proxy.exchanges().get(1).responseHeader("Content-Range"))
+                .startsWith("bytes " + ((1 << 20) - OVERLAP + 1) + "-");
         proxy.clear();
         try (Downloader d = Fixtures.downloader(new Recorder(), options().connections(2).build())) {
             DownloadListener.Finished f = d.download(url("big.bin"), Destination.file(target));
@@ -238,7 +242,8 @@ class FaultInjectionTest {
             assertThat(Served.sha256(f.file())).isEqualTo(Served.sha256(data));
         }
         List<FaultProxy.Exchange> second = proxy.exchanges().subList(before, proxy.exchanges().size());
-        assertThat(second.get(0).request().header("Range")).isEqualTo("bytes=" + (4 << 20) + "-" + (SIZE - 1));
+        assertThat(second.get(0).request().header("Range"))
+                .isEqualTo("bytes=" + ((4 << 20) - OVERLAP) + "-" + (SIZE - 1));
         assertThat(second.get(0).status()).isEqualTo(200);
         assertThat(rec.notices).anyMatch(n -> n.contains("whole file"));
         // the 200's body became the download: no other request, no byte fetched twice in this run
@@ -296,17 +301,19 @@ class FaultInjectionTest {
 
     @Test
     void theRetryBudgetCountsFailuresWithoutProgressOnly(@TempDir Path out) throws Exception {
-        // every response breaks after 1 MiB: 11 failures in all, but never two in a row without progress
+        // every response breaks after 1 MiB, of which a resumption's first 64 KiB are the overlap it compares:
+        // 1 MiB, then 960 KiB a request, so 12 failures in all, but never two in a row without progress
         proxy.otherwise(r -> Fault.pass().cutAfter(1 << 20));
         Recorder rec = new Recorder();
         try (Downloader d = Fixtures.downloader(rec, options().connections(1).retries(1).build())) {
             DownloadListener.Finished f = d.download(url("big.bin"), Destination.directory(out));
             assertThat(Served.sha256(f.file())).isEqualTo(Served.sha256(data));
         }
-        assertThat(rec.retries).hasSize(SIZE / (1 << 20) - 1);
+        long resumptions = ((SIZE - (1 << 20)) + (1 << 20) - OVERLAP - 1) / ((1 << 20) - OVERLAP);
+        assertThat(rec.retries).hasSize((int) resumptions);
         assertThat(rec.maxFailuresInARow()).isEqualTo(1);
-        // each request resumed where the last one broke: nothing was fetched twice
-        assertThat(proxy.bodyBytes()).isEqualTo(SIZE);
+        // each request resumed where the last one broke: nothing was fetched twice but the compared overlaps
+        assertThat(proxy.bodyBytes()).isEqualTo(SIZE + resumptions * OVERLAP);
     }
 
     @Test

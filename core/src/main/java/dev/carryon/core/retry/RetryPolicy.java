@@ -49,7 +49,13 @@ public record RetryPolicy(int retries, Backoff backoff) {
             return new GiveUp("gave up after " + (failures - 1) + " failed attempts in a row without progress;"
                     + " the last: " + last + ". " + kept + ": rerun the same command to resume");
         }
-        return new Wait(backoff.delay(failures, retryAfter, random));
+        if (retryAfter != null) {
+            // The server named the wait (RFC 9110 section 10.2.3): wait that, up to the cap, rather than our own
+            // growing delay. Several connections that hit the same answer at once count several failures, and an
+            // exponential delay would leave them waiting far longer than the server asked.
+            return new Wait(retryAfter.compareTo(backoff.maxRetryAfter()) > 0 ? backoff.maxRetryAfter() : retryAfter);
+        }
+        return new Wait(backoff.delay(failures, null, random));
     }
 
     /**

@@ -130,9 +130,11 @@ class RetryPolicyTest {
         }
 
         @Test
-        void theServersRetryAfterIsHonouredWhenLongerThanOurOwnDelay() {
+        void theServersRetryAfterIsWhatIsWaitedInsteadOfOurOwnDelay() {
             RetryPolicy.Decision d = policy.afterFailure(1, "503", "k", Duration.ofSeconds(20), 0.5);
             assertThat(((RetryPolicy.Wait) d).delay()).isEqualTo(Duration.ofSeconds(20));
+            RetryPolicy.Decision third = policy.afterFailure(3, "503", "k", Duration.ofMillis(1200), 0.999);
+            assertThat(((RetryPolicy.Wait) third).delay()).isEqualTo(Duration.ofMillis(1200));
         }
 
         @Test
