@@ -5,7 +5,6 @@ import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.digest.OrderedHasher;
 import dev.carryon.core.download.Backoff;
-import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.download.ContentDisposition;
 import dev.carryon.core.download.DownloadState;
 import dev.carryon.core.download.FileNames;
@@ -16,6 +15,7 @@ import dev.carryon.core.download.SegmentPlanner;
 import dev.carryon.core.download.Verdict;
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.RangeSet;
+import dev.carryon.core.retry.RetryPolicy;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;

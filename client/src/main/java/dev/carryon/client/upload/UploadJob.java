@@ -7,9 +7,11 @@ import dev.carryon.client.http.HttpClient;
 import dev.carryon.client.http.Request;
 import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.download.Backoff;
-import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.upload.ChunkSizer;
+import dev.carryon.core.upload.TusFields;
+import dev.carryon.core.upload.UploadMetadata;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -26,7 +28,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UploadJob {
 
-    private static final String TUS = "1.0.0";
     private static final long MIN_PART = 8L << 20;
     /**
      * The most data sent on a creation (creation-with-upload). Until its answer names the upload nothing can be
@@ -259,7 +259,7 @@ final class UploadJob {
         }
         if (urls.isEmpty()) {
             for (int i = 0; i < parts; i++) {
-                urls.add(create(lengths[i], "partial", new long[1], false));
+                urls.add(create(lengths[i], TusFields.Concat.PARTIAL, new long[1], false));
             }
             save(null, urls.stream().map(URI::toString).toList(), false);
         }
@@ -299,12 +299,10 @@ final class UploadJob {
     }
 
     private URI concatenate(List<URI> parts) throws TransferException {
-        StringBuilder concat = new StringBuilder("final;");
-        for (URI p : parts) {
-            concat.append(concat.length() > 6 ? " " : "").append(p);
-        }
+        String concat = new TusFields.Concat(TusFields.Concat.Kind.FINAL,
+                parts.stream().map(URI::toString).toList()).headerValue();
         while (true) {
-            Request r = request("POST", endpoint).with("Upload-Concat", concat.toString())
+            Request r = request("POST", endpoint).with("Upload-Concat", concat)
                     .with("Upload-Metadata", metadata());
             try (Call c = client.send(r)) {
                 ResponseHead h = c.head();
@@ -324,11 +322,11 @@ final class UploadJob {
     // ---- requests ----
 
     /** POST: a new upload (or part) of {@code length} bytes; with data when creation-with-upload is offered. */
-    private URI create(long length, String concat, long[] offsetOut, boolean withData) throws TransferException {
+    private URI create(long length, TusFields.Concat concat, long[] offsetOut, boolean withData) throws TransferException {
         while (true) {
             Request r = request("POST", endpoint).with("Upload-Length", Long.toString(length));
             if (concat != null) {
-                r = r.with("Upload-Concat", concat);
+                r = r.with("Upload-Concat", concat.headerValue());
             } else {
                 r = r.with("Upload-Metadata", metadata());
             }
@@ -390,7 +388,7 @@ final class UploadJob {
                     DigestAlgorithm alg = checksumAlgorithm();
                     byte[] sum = ahead != null && ahead.at() == at && ahead.length() == chunk ? ahead.sum()
                             : hashSlice(base + at, chunk, alg);
-                    r = r.with("Upload-Checksum", tusName(alg) + " " + Base64.getEncoder().encodeToString(sum));
+                    r = r.with("Upload-Checksum", new TusFields.Checksum(alg, sum).headerValue());
                     if (ahead != null) {
                         ahead.hash().cancel(true);
                     }
@@ -511,7 +509,7 @@ final class UploadJob {
             MessageDigest d = alg.newDigest();
             return new FileSlice(file, position, length, d::update,
                     () -> List.<String[]>of(new String[] {"Upload-Checksum",
-                            tusName(alg) + " " + Base64.getEncoder().encodeToString(d.digest())}), counter);
+                            new TusFields.Checksum(alg, d.digest()).headerValue()}), counter);
         }
         return new FileSlice(file, position, length, null, null, counter);
     }
@@ -546,15 +544,6 @@ final class UploadJob {
         return caps.checksums().contains("sha512") ? DigestAlgorithm.SHA_512 : DigestAlgorithm.MD5;
     }
 
-    private static String tusName(DigestAlgorithm a) {
-        return switch (a) {
-            case SHA_256 -> "sha256";
-            case SHA_512 -> "sha512";
-            case SHA_1 -> "sha1";
-            case MD5 -> "md5";
-        };
-    }
-
     private byte[] hashSlice(long position, long length, DigestAlgorithm alg) throws TransferException {
         MessageDigest d = alg.newDigest();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -577,7 +566,7 @@ final class UploadJob {
     }
 
     private Request request(String method, URI uri) {
-        Request r = new Request(method, uri, List.of()).with("Tus-Resumable", TUS).with(options.headers());
+        Request r = new Request(method, uri, List.of()).with("Tus-Resumable", TusFields.VERSION).with(options.headers());
         if (options.token() != null) {
             r = r.with("Authorization", "Bearer " + options.token());
         }
@@ -585,13 +574,11 @@ final class UploadJob {
     }
 
     private String metadata() {
-        StringBuilder b = new StringBuilder("filename ")
-                .append(Base64.getEncoder().encodeToString(file.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+        UploadMetadata m = UploadMetadata.EMPTY.with("filename", file.getFileName().toString());
         for (Map.Entry<String, String> e : options.metadata().entrySet()) {
-            b.append(',').append(e.getKey()).append(' ')
-                    .append(Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)));
+            m = m.with(e.getKey(), e.getValue());
         }
-        return b.toString();
+        return m.format();
     }
 
     private void save(URI upload, List<String> parts, boolean complete) {

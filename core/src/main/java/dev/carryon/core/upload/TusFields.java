@@ -35,6 +35,10 @@ public final class TusFields {
 
     /** {@code Upload-Checksum: ALGORITHM BASE64}. */
     public record Checksum(DigestAlgorithm algorithm, byte[] value) {
+
+        public String headerValue() {
+            return tusName(algorithm) + " " + java.util.Base64.getEncoder().encodeToString(value);
+        }
     }
 
     private TusFields() {
