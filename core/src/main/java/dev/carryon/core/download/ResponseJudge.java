@@ -108,8 +108,11 @@ public final class ResponseJudge {
                     + describe(version) + ")");
         }
         // A 206 to a request whose If-Range named a strong validator is the server's word that it is the same
-        // version; a matching strong validator in the response is proof.
-        boolean verified = match == RemoteVersion.Match.SAME || ifRange;
+        // version; a matching strong validator in the response is proof. Not so when the response's own tag
+        // is the assembled one made weak: If-Range holds only by strong comparison (RFC 9110 section 13.1.5),
+        // so the server cannot have found it true, and the bytes must be compared.
+        boolean weakened = expected.hasStrongEtag() && version.etag() != null && version.etag().weak();
+        boolean verified = match == RemoteVersion.Match.SAME || (ifRange && !weakened);
         return new Verdict.Body(new ByteRange(first, last), version, false, verified);
     }
 

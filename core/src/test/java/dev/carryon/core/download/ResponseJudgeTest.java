@@ -371,6 +371,18 @@ class ResponseJudgeTest {
         }
 
         @Test
+        @DisplayName("splice: a 206 with a weak ETag when a strong one was assembled is no proof, even to If-Range")
+        void aWeakEtagWhenAStrongOneWasAssembledIsNotProof() {
+            // If-Range "v1" holds only by strong comparison with the current tag (13.1.5); a current tag W/"v1"
+            // cannot match strongly, so a server that answers 206 with it did not evaluate If-Range (or the
+            // representation is another one that is only equivalent, e.g. another content coding): its bytes
+            // must be compared before they are trusted.
+            Verdict.Body b = body(judge(SEGMENT, ASSEMBLED, true, partial(100, 199, "1000").add("ETag", "W/\"v1\"")));
+            assertThat(b).isEqualTo(new Verdict.Body(SEGMENT, new RemoteVersion(LENGTH, EntityTag.weak("v1"), null,
+                    false, true), false, false));
+        }
+
+        @Test
         @DisplayName("weak versions on both sides, the same tag: not proof without If-Range (weak comparison only, 8.8.3.3)")
         void weakOnBothSidesIsNotProof() {
             RemoteVersion weak = new RemoteVersion(LENGTH, EntityTag.weak("v1"), null, false, true);
