@@ -98,6 +98,12 @@ public final class ResponseJudge {
         if (cl != null && parse(cl.strip()) != last - first + 1) {
             return lie("206 whose Content-Length " + cl.strip() + " contradicts its Content-Range");
         }
+        if (total < 0 && expected != null && expected.length() >= 0 && last >= expected.length()) {
+            // bytes F-L/* reaching past the assembled length: a longer representation, whatever its tag says
+            RemoteVersion longer = RemoteVersion.of(head, -1, now);
+            return new Verdict.Changed(longer, "the file on the server changed (" + describe(expected) + " became "
+                    + describe(longer) + ", with bytes up to " + last + ")");
+        }
         RemoteVersion version = RemoteVersion.of(head, total >= 0 ? total : expected == null ? -1 : expected.length(), now);
         if (expected == null) {
             return new Verdict.Body(new ByteRange(first, last), version, false, true);

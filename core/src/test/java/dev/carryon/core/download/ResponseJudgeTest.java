@@ -326,6 +326,19 @@ class ResponseJudgeTest {
         }
 
         @Test
+        @DisplayName("splice: a 206 of unknown complete length with bytes past the assembled length is Changed")
+        void bytesPastTheAssembledLengthAreChanged() {
+            // bytes 100-1099/* while 1000 bytes are assembled: whatever its tag says, this representation is
+            // longer than the one held, so its bytes are another version's (and would be written past the end).
+            Verdict v = judge(FROM_100, ASSEMBLED, true, partial(100, 1099, "*").add("ETag", "\"v1\""));
+            assertThat(v).isEqualTo(new Verdict.Changed(new RemoteVersion(-1, V1, null, false, true),
+                    "the file on the server changed (ETag \"v1\", 1000 bytes became ETag \"v1\", with bytes up to 1099)"));
+            // up to the last assembled byte it is the same version
+            assertThat(body(judge(FROM_100, ASSEMBLED, true, partial(100, 999, "*").add("ETag", "\"v1\""))).range())
+                    .isEqualTo(new ByteRange(100, 999));
+        }
+
+        @Test
         @DisplayName("splice: a 206 with another Last-Modified is Changed")
         void anotherLastModifiedIsChanged() {
             RemoteVersion dated = new RemoteVersion(LENGTH, null, MODIFIED, true, true);
