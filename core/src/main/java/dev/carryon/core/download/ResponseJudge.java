@@ -72,11 +72,15 @@ public final class ResponseJudge {
         if (asked == null) {
             return lie("206 to a request without Range");
         }
+        String type = head.first("content-type");
+        String lowerType = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        // multipart/byteranges is the form of several parts (RFC 9110 section 14.6) whatever else the head says:
+        // written as one range, its boundaries and part headers would land in the file
+        if (lowerType.startsWith("multipart/byteranges")
+                || (head.count("content-range") != 1 && lowerType.startsWith("multipart/"))) {
+            return lie("a multipart 206 to a request for one range");
+        }
         if (head.count("content-range") != 1) {
-            String type = head.first("content-type");
-            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-                return lie("a multipart 206 to a request for one range");
-            }
             return lie("206 without exactly one Content-Range");
         }
         Matcher m = CONTENT_RANGE.matcher(head.first("content-range").strip());

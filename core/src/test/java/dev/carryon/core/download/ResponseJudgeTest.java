@@ -250,6 +250,19 @@ class ResponseJudgeTest {
                     "a multipart 206 to a request for one range");
         }
 
+        @Test
+        @DisplayName("splice: a multipart/byteranges 206 is refused even when it also carries a Content-Range")
+        void aMultipartAnswerWithAContentRangeIsRefused() {
+            // 14.6: multipart/byteranges is the form of several parts; a Content-Range beside it does not make its
+            // body one range's bytes.
+            assertLie(judge(SEGMENT, ASSEMBLED, true, partialV1(100, 199)
+                    .add("Content-Type", "Multipart/Byteranges; boundary=THIS_STRING_SEPARATES")),
+                    "a multipart 206 to a request for one range");
+            // a file that is itself of another multipart type is just a file
+            assertThat(body(judge(SEGMENT, ASSEMBLED, true, partialV1(100, 199)
+                    .add("Content-Type", "multipart/mixed; boundary=x"))).range()).isEqualTo(SEGMENT);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"bytes 100-199", "bytes=100-199/1000", "items 100-199/1000", "bytes 100-/1000",
             "bytes -100-199/1000", "bytes 100-199/abc", "bytes */1000", "bytes 100 - 199/1000", ""})
