@@ -290,6 +290,16 @@ class ResponseJudgeTest {
         }
 
         @Test
+        @DisplayName("splice: every Content-Length line of a 206 must agree with Content-Range, not just the first")
+        void everyContentLengthLineMustAgree() {
+            assertLie(judge(SEGMENT, ASSEMBLED, true, partialV1(100, 199).add("Content-Length", "101")),
+                    "206 whose Content-Length 100, 101 contradicts its Content-Range");
+            // the same length repeated is one length (RFC 9110 section 8.6)
+            assertThat(body(judge(SEGMENT, ASSEMBLED, true, partialV1(100, 199).add("Content-Length", "100")))
+                    .range()).isEqualTo(SEGMENT);
+        }
+
+        @Test
         @DisplayName("a 206 without Content-Length is framed by Content-Range alone")
         void noContentLengthIsFine() {
             Verdict.Body b = body(judge(SEGMENT, ASSEMBLED, true, status(206)
