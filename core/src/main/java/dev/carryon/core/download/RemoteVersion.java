@@ -55,15 +55,16 @@ public record RemoteVersion(long length, EntityTag etag, String lastModified, bo
     }
 
     /**
-     * The If-Range value that guarantees a 206 is of this version: the strong entity tag, else a strong
-     * Last-Modified date. Empty when the version has no strong validator; then a resume must prove itself by
-     * comparing bytes already held.
+     * The If-Range value that guarantees a 206 is of this version: the strong entity tag, else, when there is no
+     * entity tag at all, a strong Last-Modified date (RFC 9110 section 13.1.5: never a date beside a weak tag,
+     * which says the bytes may differ while the date does not). Empty when the version has no strong validator;
+     * then a resume must prove itself by comparing bytes already held.
      */
     public Optional<String> ifRange() {
         if (hasStrongEtag()) {
             return Optional.of(etag.headerValue());
         }
-        if (lastModified != null && lastModifiedStrong) {
+        if (etag == null && lastModified != null && lastModifiedStrong) {
             return Optional.of(lastModified);
         }
         return Optional.empty();

@@ -124,6 +124,24 @@ class RemoteVersionTest {
             assertThat(v(100, null, HOUR_BEFORE, false).ifRange()).isEmpty();
             assertThat(v(100, null, null, false).ifRange()).isEmpty();
         }
+
+        @Test
+        @DisplayName("splice: never a date beside a weak entity tag: the server said its bytes may differ (13.1.5)")
+        void noDateBesideAWeakEtag() {
+            // "A client MUST NOT generate an If-Range header field containing an HTTP-date unless the client has
+            // no entity tag for the corresponding representation and the date is a strong validator." A weak tag
+            // says the bytes may change (another coding, a regenerated page) without the date changing.
+            assertThat(v(100, WEAK_A, HOUR_BEFORE, true).ifRange()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("property: a version can name itself in If-Range exactly when it is provably SAME as itself")
+        void ifRangeAgreesWithCompare() {
+            Props.forAll(Props.TRIES, g -> {
+                String lm = g.pick(null, HOUR_BEFORE);
+                return new RemoteVersion(g.pick(-1L, 100L), g.pick(null, A, WEAK_A), lm, lm != null && g.bool(), true);
+            }, v -> assertThat(v.ifRange().isPresent()).isEqualTo(v.compare(v) == RemoteVersion.Match.SAME));
+        }
     }
 
     @Nested
