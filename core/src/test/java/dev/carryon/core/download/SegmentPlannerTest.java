@@ -200,6 +200,37 @@ class SegmentPlannerTest {
         }
 
         @Test
+        @DisplayName("splice: after reset, a segment claimed before may write nothing (its bytes are the old version's)")
+        void aSegmentFromBeforeAResetWritesNothing() {
+            RangeSet held = new RangeSet();
+            SegmentPlanner p = new SegmentPlanner(1000, held, MIN);
+            SegmentPlanner.Segment old = claim(p);
+            p.wrote(old, 100);
+            p.reset();
+            SegmentPlanner.Segment fresh = claim(p);
+            assertSegment(fresh, 0, 1000);
+            // the old connection's body is still arriving: none of it may count as held for the new version,
+            // or the new claim would skip bytes that were never written for it
+            assertThat(p.writable(old, 50)).isZero();
+            assertThat(p.wrote(old, 50)).isZero();
+            assertThat(held.isEmpty()).isTrue();
+            assertThat(p.wrote(fresh, 50)).isEqualTo(50);
+        }
+
+        @Test
+        @DisplayName("a released segment may write nothing more: its unwritten bytes may already be another's")
+        void aReleasedSegmentWritesNothing() {
+            SegmentPlanner p = planner(1000);
+            SegmentPlanner.Segment s = claim(p);
+            p.release(s);
+            SegmentPlanner.Segment next = claim(p);
+            assertSegment(next, 0, 1000);
+            assertThat(p.writable(s, 10)).isZero();
+            assertThat(p.wrote(s, 10)).isZero();
+            assertThat(p.remaining()).isEqualTo(1000);
+        }
+
+        @Test
         @DisplayName("a negative length or a minSplit below 1 is refused")
         void arguments() {
             assertThatThrownBy(() -> new SegmentPlanner(-1, new RangeSet(), 1)).isInstanceOf(IllegalArgumentException.class);
@@ -237,6 +268,7 @@ class SegmentPlannerTest {
                 RangeSet held = RangeSet.parse(r.held());
                 SegmentPlanner p = new SegmentPlanner(r.length(), held, r.minSplit());
                 Map<SegmentPlanner.Segment, Long> ends = new IdentityHashMap<>();
+                List<SegmentPlanner.Segment> gone = new ArrayList<>(); // released, or forgotten by a reset
                 for (int[] op : r.ops()) {
                     List<SegmentPlanner.Segment> active = new ArrayList<>(p.active());
                     switch (op[0]) {
@@ -267,11 +299,22 @@ class SegmentPlannerTest {
                         }
                         case 2 -> {
                             if (!active.isEmpty()) {
-                                p.release(active.get(op[1] % active.size()));
+                                SegmentPlanner.Segment s = active.get(op[1] % active.size());
+                                p.release(s);
+                                gone.add(s);
+                            }
+                            if (!gone.isEmpty()) {
+                                // a connection that is no longer active still has bytes arriving: none is taken
+                                SegmentPlanner.Segment s = gone.get(op[2] % gone.size());
+                                long size = held.size();
+                                assertThat(p.writable(s, op[2])).isZero();
+                                assertThat(p.wrote(s, op[2])).isZero();
+                                assertThat(held.size()).isEqualTo(size);
                             }
                         }
                         case 3 -> p.claimFrom(r.length() == 0 ? 0 : op[1] % r.length());
                         default -> {
+                            gone.addAll(p.active());
                             p.reset();
                             assertThat(held.isEmpty()).isTrue();
                             assertThat(p.active()).isEmpty();
