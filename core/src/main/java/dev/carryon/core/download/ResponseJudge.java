@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  */
 public final class ResponseJudge {
 
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d+)");
+    // The unit is case-insensitive (RFC 9110 section 14.1); the digits are ASCII only.
+    private static final Pattern CONTENT_RANGE =
+            Pattern.compile("bytes ([0-9]+)-([0-9]+)/([0-9]+|\\*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/([0-9]+)", Pattern.CASE_INSENSITIVE);
 
     private ResponseJudge() {
     }

@@ -263,6 +263,15 @@ class ResponseJudgeTest {
                     .add("Content-Type", "multipart/mixed; boundary=x"))).range()).isEqualTo(SEGMENT);
         }
 
+        @Test
+        @DisplayName("the range unit is case-insensitive (14.1): Bytes is bytes")
+        void theUnitIsCaseInsensitive() {
+            assertThat(body(judge(SEGMENT, ASSEMBLED, true, status(206).add("Content-Range", "Bytes 100-199/1000")
+                    .add("ETag", "\"v1\""))).range()).isEqualTo(SEGMENT);
+            assertThat(judge(FROM_100, ASSEMBLED, true, status(416).add("Content-Range", "BYTES */1000")))
+                    .isEqualTo(new Verdict.Unsatisfiable(1000));
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"bytes 100-199", "bytes=100-199/1000", "items 100-199/1000", "bytes 100-/1000",
             "bytes -100-199/1000", "bytes 100-199/abc", "bytes */1000", "bytes 100 - 199/1000", ""})
