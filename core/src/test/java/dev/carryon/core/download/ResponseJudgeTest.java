@@ -1,5 +1,6 @@
 package dev.carryon.core.download;
 
+import dev.carryon.core.Props;
 import dev.carryon.core.conditional.EntityTag;
 import dev.carryon.core.range.ByteRange;
 import org.junit.jupiter.api.DisplayName;
@@ -509,6 +510,83 @@ class ResponseJudgeTest {
         @DisplayName("a 304 to a request that made no condition of it is a failure, not a body")
         void aNotModifiedIsAFailure() {
             assertThat(judge(FROM_100, ASSEMBLED, true, status(304))).isInstanceOf(Verdict.Failure.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("Properties of any 206")
+    class Properties {
+
+        record Case(ByteRange asked, RemoteVersion expected, boolean ifRange, ResponseHead head) {
+        }
+
+        private Case partialCase(Props.Gen g) {
+            long length = g.pick(1L, 2L, 1000L, g.longIn(1, 1L << 40));
+            long first = g.longIn(0, length - 1);
+            ByteRange asked = g.bool() ? new ByteRange(first, Long.MAX_VALUE - 1)
+                    : new ByteRange(first, g.longIn(first, length - 1));
+            String lm = g.pick(null, MODIFIED, MODIFIED_LATER, DATE);
+            RemoteVersion expected = g.oneIn(5) ? null : new RemoteVersion(g.oneIn(8) ? -1 : length,
+                    g.pick(null, V1, EntityTag.weak("v1"), EntityTag.strong("v2")), lm, lm != null && !lm.equals(DATE),
+                    true);
+            long f = g.pick(first, first, first, first + 1, Math.max(0, first - 1));
+            long l = g.pick(asked.last() == Long.MAX_VALUE - 1 ? length - 1 : asked.last(), f,
+                    f + g.longIn(0, 2000), Math.max(f, length - 1), length);
+            String total = g.pick(Long.toString(length), Long.toString(length), "*", Long.toString(length + 1),
+                    Long.toString(Math.max(1, length - 1)));
+            ResponseHead.Builder h = status(206).add("Content-Range", "bytes " + f + "-" + l + "/" + total);
+            if (g.bool()) {
+                h.add("Content-Length", Long.toString(g.oneIn(6) ? l - f : l - f + 1));
+            }
+            String etag = g.pick(null, "\"v1\"", "W/\"v1\"", "\"v2\"");
+            if (etag != null) {
+                h.add("ETag", etag);
+            }
+            String rlm = g.pick(null, MODIFIED, MODIFIED_LATER, DATE);
+            if (rlm != null) {
+                h.add("Last-Modified", rlm);
+            }
+            if (g.oneIn(10)) {
+                h.add("Content-Type", "multipart/byteranges; boundary=b");
+            }
+            return new Case(asked, expected, expected != null && expected.ifRange().isPresent() && g.bool(), h.build());
+        }
+
+        @Test
+        @DisplayName("splice: a kept 206 lies within what was asked and the assembled length, of no different version")
+        void aKeptPartialBodyIsNeverSpliced() {
+            int[] kept = {0};
+            Props.forAll(Props.TRIES * 5, this::partialCase, c -> {
+                Verdict v = ResponseJudge.judge(c.asked(), c.expected(), c.ifRange(), c.head(), NOW);
+                if (!(v instanceof Verdict.Body b)) {
+                    return;
+                }
+                kept[0]++;
+                assertThat(b.restart()).isFalse();
+                assertThat(b.range().first()).isEqualTo(c.asked().first());
+                assertThat(b.range().last()).isLessThanOrEqualTo(c.asked().last());
+                String cl = c.head().first("content-length");
+                if (cl != null) {
+                    assertThat(Long.parseLong(cl)).isEqualTo(b.range().length());
+                }
+                assertThat(c.head().first("content-type")).isNull();
+                RemoteVersion e = c.expected();
+                if (e == null) {
+                    return;
+                }
+                assertThat(b.version().compare(e)).isNotEqualTo(RemoteVersion.Match.DIFFERENT);
+                if (e.length() >= 0) {
+                    assertThat(b.range().last()).isLessThan(e.length());
+                    assertThat(b.version().length()).isEqualTo(e.length());
+                }
+                if (b.verified()) {
+                    assertThat(b.version().compare(e) == RemoteVersion.Match.SAME || c.ifRange()).isTrue();
+                }
+                if (e.hasStrongEtag() && b.version().etag() != null && b.version().etag().weak()) {
+                    assertThat(b.verified()).isFalse();
+                }
+            });
+            assertThat(kept[0]).as("bodies kept: the property is not vacuous").isGreaterThan(Props.TRIES / 2);
         }
     }
 }
