@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param etag              the entity tag, or null
  * @param lastModified      the Last-Modified value as sent, or null
  * @param lastModifiedStrong whether Last-Modified was at least a second older than the response's Date, which
- *                          makes it a strong validator (RFC 9110 section 8.8.2.2)
+ *                          makes it a strong validator (RFC 9110 section 8.8.2.2); never without a Date
  * @param acceptsRanges     whether the server offered {@code Accept-Ranges: bytes} or answered a range with 206
  */
 public record RemoteVersion(long length, EntityTag etag, String lastModified, boolean lastModifiedStrong,
@@ -38,8 +38,9 @@ public record RemoteVersion(long length, EntityTag etag, String lastModified, bo
         boolean lmStrong = false;
         if (lastModified != null) {
             Optional<Instant> lm = HttpDate.parse(lastModified, now);
-            Instant date = Optional.ofNullable(head.first("date")).flatMap(d -> HttpDate.parse(d, now)).orElse(now);
-            lmStrong = lm.isPresent() && lm.get().getEpochSecond() + 1 <= date.getEpochSecond();
+            // Only the server's own Date tells (RFC 9110 section 8.8.2.2: the same clock); without one it is weak.
+            Optional<Instant> date = Optional.ofNullable(head.first("date")).flatMap(d -> HttpDate.parse(d, now));
+            lmStrong = lm.isPresent() && date.isPresent() && lm.get().getEpochSecond() + 1 <= date.get().getEpochSecond();
             if (lm.isEmpty()) {
                 lastModified = null;
             }
@@ -55,15 +56,16 @@ public record RemoteVersion(long length, EntityTag etag, String lastModified, bo
     }
 
     /**
-     * The If-Range value that guarantees a 206 is of this version: the strong entity tag, else a strong
-     * Last-Modified date. Empty when the version has no strong validator; then a resume must prove itself by
-     * comparing bytes already held.
+     * The If-Range value that guarantees a 206 is of this version: the strong entity tag, else, when there is no
+     * entity tag at all, a strong Last-Modified date (RFC 9110 section 13.1.5: never a date beside a weak tag,
+     * which says the bytes may differ while the date does not). Empty when the version has no strong validator;
+     * then a resume must prove itself by comparing bytes already held.
      */
     public Optional<String> ifRange() {
         if (hasStrongEtag()) {
             return Optional.of(etag.headerValue());
         }
-        if (lastModified != null && lastModifiedStrong) {
+        if (etag == null && lastModified != null && lastModifiedStrong) {
             return Optional.of(lastModified);
         }
         return Optional.empty();

@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class ResponseJudge {
 
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    // The unit is case-insensitive (RFC 9110 section 14.1); the digits are ASCII only.
+    private static final Pattern CONTENT_RANGE =
+            Pattern.compile("bytes ([0-9]+)-([0-9]+)/([0-9]+|\\*)", Pattern.CASE_INSENSITIVE);
     /** Apache's window for a fresh validator is one second; a little more covers its clock against ours. */
     static final Duration FRESH_VALIDATOR_WAIT = Duration.ofMillis(1200);
-    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d+)");
+    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/([0-9]+)", Pattern.CASE_INSENSITIVE);
 
     private ResponseJudge() {
     }
@@ -108,11 +110,15 @@ public final class ResponseJudge {
         if (asked == null) {
             return lie("206 to a request without Range");
         }
+        String type = head.first("content-type");
+        String lowerType = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        // multipart/byteranges is the form of several parts (RFC 9110 section 14.6) whatever else the head says:
+        // written as one range, its boundaries and part headers would land in the file
+        if (lowerType.startsWith("multipart/byteranges")
+                || (head.count("content-range") != 1 && lowerType.startsWith("multipart/"))) {
+            return lie("a multipart 206 to a request for one range");
+        }
         if (head.count("content-range") != 1) {
-            String type = head.first("content-type");
-            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-                return lie("a multipart 206 to a request for one range");
-            }
             return lie("206 without exactly one Content-Range");
         }
         Matcher m = CONTENT_RANGE.matcher(head.first("content-range").strip());
@@ -130,9 +136,20 @@ public final class ResponseJudge {
                     + asked.first() + "-" + (asked.last() == Long.MAX_VALUE - 1 ? "" : Long.toString(asked.last()))
                     + " was asked");
         }
-        String cl = head.first("content-length");
-        if (cl != null && parse(cl.strip()) != last - first + 1) {
-            return lie("206 whose Content-Length " + cl.strip() + " contradicts its Content-Range");
+        if (head.count("content-length") > 0) {
+            // every line, not the first only: the transport may frame the body by another one
+            for (String cl : head.fields().get("content-length")) {
+                if (parse(cl.strip()) != last - first + 1) {
+                    return lie("206 whose Content-Length " + head.joined("content-length").strip()
+                            + " contradicts its Content-Range");
+                }
+            }
+        }
+        if (total < 0 && expected != null && expected.length() >= 0 && last >= expected.length()) {
+            // bytes F-L/* reaching past the assembled length: a longer representation, whatever its tag says
+            RemoteVersion longer = RemoteVersion.of(head, -1, now);
+            return new Verdict.Changed(longer, "the file on the server changed (" + describe(expected) + " became "
+                    + describe(longer) + ", with bytes up to " + last + ")");
         }
         RemoteVersion version = RemoteVersion.of(head, total >= 0 ? total : expected == null ? -1 : expected.length(), now);
         if (expected == null) {
@@ -144,8 +161,11 @@ public final class ResponseJudge {
                     + describe(version) + ")");
         }
         // A 206 to a request whose If-Range named a strong validator is the server's word that it is the same
-        // version; a matching strong validator in the response is proof.
-        boolean verified = match == RemoteVersion.Match.SAME || ifRange;
+        // version; a matching strong validator in the response is proof. Not so when the response's own tag
+        // is the assembled one made weak: If-Range holds only by strong comparison (RFC 9110 section 13.1.5),
+        // so the server cannot have found it true, and the bytes must be compared.
+        boolean weakened = expected.hasStrongEtag() && version.etag() != null && version.etag().weak();
+        boolean verified = match == RemoteVersion.Match.SAME || (ifRange && !weakened);
         return new Verdict.Body(new ByteRange(first, last), version, false, verified);
     }
 

@@ -131,10 +131,12 @@ public final class SegmentPlanner {
 
     /**
      * Records that a segment wrote {@code n} bytes at its position. Returns how many of them were within its
-     * end (the rest, past an end lowered by stealing, belong to another segment and must not be written).
+     * end (the rest, past an end lowered by stealing, belong to another segment and must not be written). A
+     * segment that is no longer active (released, or forgotten by {@link #reset}) records nothing: its bytes
+     * may be another segment's now, or another version's.
      */
     public long wrote(Segment s, long n) {
-        long usable = Math.max(0, Math.min(n, s.end - s.position));
+        long usable = writable(s, n);
         if (usable > 0) {
             held.add(s.position, s.position + usable);
             s.position += usable;
@@ -154,8 +156,11 @@ public final class SegmentPlanner {
         return Math.max(held.heldUpTo(s.position), s.position - Math.max(0, overlap));
     }
 
-    /** How many of {@code n} bytes arriving at the segment's position it may write. */
+    /** How many of {@code n} bytes arriving at the segment's position it may write: none once it is not active. */
     public long writable(Segment s, long n) {
+        if (!active.contains(s)) {
+            return 0;
+        }
         return Math.max(0, Math.min(n, s.end - s.position));
     }
 
