@@ -1,7 +1,7 @@
 package dev.carryon.server;
 
 import dev.carryon.server.digest.DigestService;
-import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.files.LocalDirectory;
 import dev.carryon.server.http.ServerContext;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
@@ -58,11 +58,13 @@ public final class CarryonServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel serverChannel;
     private final StateStore store;
+    private final DigestService digests;
     private final Transport transport;
     private boolean closed;
 
     private CarryonServer(ServerConfig config, ServerContext context, ConnectionTracker tracker, EventLoopGroup boss,
-                          EventLoopGroup workers, Channel serverChannel, StateStore store, Transport transport) {
+                          EventLoopGroup workers, Channel serverChannel, StateStore store, DigestService digests,
+                          Transport transport) {
         this.config = config;
         this.context = context;
         this.tracker = tracker;
@@ -70,6 +72,7 @@ public final class CarryonServer implements AutoCloseable {
         this.workers = workers;
         this.serverChannel = serverChannel;
         this.store = store;
+        this.digests = digests;
         this.transport = transport;
     }
 
@@ -97,10 +100,10 @@ public final class CarryonServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
-            digests = config.digests() ? new DigestService(store.digests(), metrics) : null;
-            accessLog = AccessLog.open(config.accessLog(), metrics);
-            ServedRoot root = new ServedRoot(config.root(), config.stateDir(), config.followSymlinks(),
+            LocalDirectory root = new LocalDirectory(config.root(), config.stateDir(), config.followSymlinks(),
                     config.serveHidden());
+            digests = config.digests() ? new DigestService(store.digests(), root, metrics) : null;
+            accessLog = AccessLog.open(config.accessLog(), metrics);
             SslContext ssl = config.tls() ? ssl(config) : null;
             uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
                     root.root(), digests, metrics);
@@ -131,7 +134,7 @@ public final class CarryonServer implements AutoCloseable {
                 }
                 throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
-            return new CarryonServer(config, context, tracker, boss, workers, channel, store, transport);
+            return new CarryonServer(config, context, tracker, boss, workers, channel, store, digests, transport);
         } catch (IOException | RuntimeException e) {
             if (workers != null) {
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -218,7 +221,7 @@ public final class CarryonServer implements AutoCloseable {
 
     /** Waits until every queued digest has been computed; for tests. */
     public boolean awaitDigests(long timeoutMillis) throws InterruptedException {
-        return context.digests() == null || context.digests().awaitIdle(timeoutMillis);
+        return digests == null || digests.awaitIdle(timeoutMillis);
     }
 
     /**
@@ -262,8 +265,8 @@ public final class CarryonServer implements AutoCloseable {
         if (context.journal() != null) {
             context.journal().close();
         }
-        if (context.digests() != null) {
-            context.digests().close();
+        if (digests != null) {
+            digests.close();
         }
         if (context.accessLog() != null) {
             context.accessLog().close();
