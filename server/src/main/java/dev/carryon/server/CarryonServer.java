@@ -107,8 +107,8 @@ public final class CarryonServer implements AutoCloseable {
             SslContext ssl = config.tls() ? ssl(config) : null;
             uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
                     root.root(), digests, metrics);
-            journal = config.journal() == null ? null
-                    : TransferJournal.start(store.transfers(), uploads != null, metrics, config.journal());
+            journal = config.journal() == null ? null : TransferJournal.start(store.transfers(),
+                    uploads == null ? null : store.uploads(), metrics, config.journal());
             ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,
                     uploads == null ? null : new UploadEndpoint(uploads), journal);
             ConnectionTracker tracker = new ConnectionTracker(metrics);

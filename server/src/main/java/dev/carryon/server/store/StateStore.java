@@ -85,7 +85,7 @@ public final class StateStore implements AutoCloseable {
         this.url = url;
         this.digests = new SqliteDigestStore(this);
         this.uploads = new SqliteUploadStore(this, stateDir.resolve("uploads"));
-        this.transfers = new TransferStore(this);
+        this.transfers = new SqliteTransferStore(this);
     }
 
     /** Opens (creating if needed) the database in {@code stateDir} and brings its schema up to date. */
