@@ -6,7 +6,8 @@ import dev.carryon.server.http.ServerContext;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
-import dev.carryon.server.store.StateStore;
+import dev.carryon.server.store.Storage;
+import dev.carryon.server.store.StorageFactory;
 import dev.carryon.server.transport.ConnectionTracker;
 import dev.carryon.server.transport.ServerInitializer;
 import dev.carryon.server.transport.TlsEngine;
@@ -33,6 +34,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,13 +59,13 @@ public final class CarryonServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
-    private final StateStore store;
+    private final Storage store;
     private final DigestService digests;
     private final Transport transport;
     private boolean closed;
 
     private CarryonServer(ServerConfig config, ServerContext context, ConnectionTracker tracker, EventLoopGroup boss,
-                          EventLoopGroup workers, Channel serverChannel, StateStore store, DigestService digests,
+                          EventLoopGroup workers, Channel serverChannel, Storage store, DigestService digests,
                           Transport transport) {
         this.config = config;
         this.context = context;
@@ -82,17 +84,19 @@ public final class CarryonServer implements AutoCloseable {
      * state directory cannot be created); the message says what to change.
      */
     public static CarryonServer start(ServerConfig config) throws IOException {
+        return start(config, StorageFactory.forConfig(config));
+    }
+
+    /**
+     * Starts serving from the storage {@code storage} opens (see {@link #start(ServerConfig)}); the server
+     * closes it when it stops. Uploads need content in a local directory for now.
+     */
+    public static CarryonServer start(ServerConfig config, StorageFactory storage) throws IOException {
         if (!Files.isDirectory(config.root())) {
             throw new IllegalArgumentException(config.root() + " is not a directory; give the directory to serve");
         }
-        try {
-            Files.createDirectories(config.stateDir());
-        } catch (IOException e) {
-            throw new IOException("cannot create the state directory " + config.stateDir() + " (" + e + ");"
-                    + " choose a writable one with --state DIR", e);
-        }
+        Storage store = storage.open(config);
         ServerMetrics metrics = new ServerMetrics();
-        StateStore store = StateStore.open(config.stateDir());
         DigestService digests = null;
         AccessLog accessLog = null;
         UploadService uploads = null;
@@ -100,16 +104,14 @@ public final class CarryonServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
-            LocalDirectory root = new LocalDirectory(config.root(), config.stateDir(), config.followSymlinks(),
-                    config.serveHidden());
-            digests = config.digests() ? new DigestService(store.digests(), root, metrics) : null;
+            digests = config.digests() ? new DigestService(store.digests(), store.content(), metrics) : null;
             accessLog = AccessLog.open(config.accessLog(), metrics);
             SslContext ssl = config.tls() ? ssl(config) : null;
             uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
-                    root.root(), digests, metrics);
+                    uploadRoot(store), digests, metrics);
             journal = config.journal() == null ? null : TransferJournal.start(store.transfers(),
                     uploads == null ? null : store.uploads(), metrics, config.journal());
-            ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,
+            ServerContext context = new ServerContext(config, store.content(), digests, metrics, accessLog,
                     uploads == null ? null : new UploadEndpoint(uploads), journal);
             ConnectionTracker tracker = new ConnectionTracker(metrics);
             Transport transport = Transport.choose(config.transport());
@@ -158,6 +160,14 @@ public final class CarryonServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** Where finished uploads are placed: the served directory, which uploads need to be local (for now). */
+    private static Path uploadRoot(Storage store) {
+        if (store.content() instanceof LocalDirectory local) {
+            return local.root();
+        }
+        throw new IllegalArgumentException("uploads need the served content to be a local directory");
     }
 
     private static SslContext ssl(ServerConfig config) throws IOException {
