@@ -20,8 +20,9 @@ import java.util.List;
  * bounded whatever the size of the file or the number of parts. Ends with a {@link LastHttpContent}. Reads only
  * the {@link PinnedContent} it is given, so every byte is of the version that was opened.
  *
- * <p>In {@link Mode#ZERO_COPY} (content that is a local file only) file bytes leave as sendfile regions of at most {@link #CHECK_INTERVAL} bytes,
- * each followed by a {@link VerifiedTail}: the file is checked at least that often and before its last byte.
+ * <p>In {@link Mode#ZERO_COPY} (content that is a local file only) file bytes leave as sendfile regions of at
+ * most {@link #CHECK_INTERVAL} bytes, each followed by a {@link VerifiedTail}: the file is checked at least that
+ * often and before its last byte.
  * In {@link Mode#COPY} (TLS, HTTP/2) bytes are read into buffers and the file is checked after every read.
  */
 public final class FileBody implements ChunkedInput<Object> {
@@ -110,7 +111,8 @@ public final class FileBody implements ChunkedInput<Object> {
                     while (at < end) {
                         int n = read(out, at, (int) (end - at));
                         if (n < 0) {
-                            throw new ContentChangedException(file.describe() + " was truncated while it was being read");
+                            throw new ContentChangedException(file.describe()
+                                    + " was truncated while it was being read");
                         }
                         at += n;
                     }
