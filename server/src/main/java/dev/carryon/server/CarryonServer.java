@@ -1,12 +1,13 @@
 package dev.carryon.server;
 
 import dev.carryon.server.digest.DigestService;
-import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.files.LocalDirectory;
 import dev.carryon.server.http.ServerContext;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
-import dev.carryon.server.store.StateStore;
+import dev.carryon.server.store.Storage;
+import dev.carryon.server.store.StorageFactory;
 import dev.carryon.server.transport.ConnectionTracker;
 import dev.carryon.server.transport.ServerInitializer;
 import dev.carryon.server.transport.TlsEngine;
@@ -33,6 +34,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,12 +59,14 @@ public final class CarryonServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
-    private final StateStore store;
+    private final Storage store;
+    private final DigestService digests;
     private final Transport transport;
     private boolean closed;
 
     private CarryonServer(ServerConfig config, ServerContext context, ConnectionTracker tracker, EventLoopGroup boss,
-                          EventLoopGroup workers, Channel serverChannel, StateStore store, Transport transport) {
+                          EventLoopGroup workers, Channel serverChannel, Storage store, DigestService digests,
+                          Transport transport) {
         this.config = config;
         this.context = context;
         this.tracker = tracker;
@@ -70,6 +74,7 @@ public final class CarryonServer implements AutoCloseable {
         this.workers = workers;
         this.serverChannel = serverChannel;
         this.store = store;
+        this.digests = digests;
         this.transport = transport;
     }
 
@@ -79,17 +84,19 @@ public final class CarryonServer implements AutoCloseable {
      * state directory cannot be created); the message says what to change.
      */
     public static CarryonServer start(ServerConfig config) throws IOException {
+        return start(config, StorageFactory.forConfig(config));
+    }
+
+    /**
+     * Starts serving from the storage {@code storage} opens (see {@link #start(ServerConfig)}); the server
+     * closes it when it stops. Uploads need content in a local directory for now.
+     */
+    public static CarryonServer start(ServerConfig config, StorageFactory storage) throws IOException {
         if (!Files.isDirectory(config.root())) {
             throw new IllegalArgumentException(config.root() + " is not a directory; give the directory to serve");
         }
-        try {
-            Files.createDirectories(config.stateDir());
-        } catch (IOException e) {
-            throw new IOException("cannot create the state directory " + config.stateDir() + " (" + e + ");"
-                    + " choose a writable one with --state DIR", e);
-        }
+        Storage store = storage.open(config);
         ServerMetrics metrics = new ServerMetrics();
-        StateStore store = StateStore.open(config.stateDir());
         DigestService digests = null;
         AccessLog accessLog = null;
         UploadService uploads = null;
@@ -97,16 +104,14 @@ public final class CarryonServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
-            digests = config.digests() ? new DigestService(store.digests(), metrics) : null;
+            digests = config.digests() ? new DigestService(store.digests(), store.content(), metrics) : null;
             accessLog = AccessLog.open(config.accessLog(), metrics);
-            ServedRoot root = new ServedRoot(config.root(), config.stateDir(), config.followSymlinks(),
-                    config.serveHidden());
             SslContext ssl = config.tls() ? ssl(config) : null;
             uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
-                    root.root(), digests, metrics);
-            journal = config.journal() == null ? null
-                    : TransferJournal.start(store.transfers(), uploads != null, metrics, config.journal());
-            ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,
+                    uploadRoot(store), digests, metrics);
+            journal = config.journal() == null ? null : TransferJournal.start(store.transfers(),
+                    uploads == null ? null : store.uploads(), metrics, config.journal());
+            ServerContext context = new ServerContext(config, store.content(), digests, metrics, accessLog,
                     uploads == null ? null : new UploadEndpoint(uploads), journal);
             ConnectionTracker tracker = new ConnectionTracker(metrics);
             Transport transport = Transport.choose(config.transport());
@@ -131,7 +136,7 @@ public final class CarryonServer implements AutoCloseable {
                 }
                 throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
-            return new CarryonServer(config, context, tracker, boss, workers, channel, store, transport);
+            return new CarryonServer(config, context, tracker, boss, workers, channel, store, digests, transport);
         } catch (IOException | RuntimeException e) {
             if (workers != null) {
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -155,6 +160,14 @@ public final class CarryonServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** Where finished uploads are placed: the served directory, which uploads need to be local (for now). */
+    private static Path uploadRoot(Storage store) {
+        if (store.content() instanceof LocalDirectory local) {
+            return local.root();
+        }
+        throw new IllegalArgumentException("uploads need the served content to be a local directory");
     }
 
     private static SslContext ssl(ServerConfig config) throws IOException {
@@ -218,7 +231,7 @@ public final class CarryonServer implements AutoCloseable {
 
     /** Waits until every queued digest has been computed; for tests. */
     public boolean awaitDigests(long timeoutMillis) throws InterruptedException {
-        return context.digests() == null || context.digests().awaitIdle(timeoutMillis);
+        return digests == null || digests.awaitIdle(timeoutMillis);
     }
 
     /**
@@ -262,8 +275,8 @@ public final class CarryonServer implements AutoCloseable {
         if (context.journal() != null) {
             context.journal().close();
         }
-        if (context.digests() != null) {
-            context.digests().close();
+        if (digests != null) {
+            digests.close();
         }
         if (context.accessLog() != null) {
             context.accessLog().close();

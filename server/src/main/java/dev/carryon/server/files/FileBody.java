@@ -2,6 +2,8 @@ package dev.carryon.server.files;
 
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.MultipartLayout;
+import dev.carryon.server.content.ContentChangedException;
+import dev.carryon.server.content.PinnedContent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -15,10 +17,12 @@ import java.util.List;
 
 /**
  * The body of a file response, produced piece by piece as the connection drains, so that memory stays
- * bounded whatever the size of the file or the number of parts. Ends with a {@link LastHttpContent}.
+ * bounded whatever the size of the file or the number of parts. Ends with a {@link LastHttpContent}. Reads only
+ * the {@link PinnedContent} it is given, so every byte is of the version that was opened.
  *
- * <p>In {@link Mode#ZERO_COPY} file bytes leave as sendfile regions of at most {@link #CHECK_INTERVAL} bytes,
- * each followed by a {@link VerifiedTail}: the file is checked at least that often and before its last byte.
+ * <p>In {@link Mode#ZERO_COPY} (content that is a local file only) file bytes leave as sendfile regions of at
+ * most {@link #CHECK_INTERVAL} bytes, each followed by a {@link VerifiedTail}: the file is checked at least that
+ * often and before its last byte.
  * In {@link Mode#COPY} (TLS, HTTP/2) bytes are read into buffers and the file is checked after every read.
  */
 public final class FileBody implements ChunkedInput<Object> {
@@ -43,7 +47,7 @@ public final class FileBody implements ChunkedInput<Object> {
     private record Span(long position, long length) implements Piece {
     }
 
-    private final OpenFile file;
+    private final PinnedContent file;
     private final Mode mode;
     private final List<Piece> pieces;
     private final long length;
@@ -54,7 +58,10 @@ public final class FileBody implements ChunkedInput<Object> {
     private boolean closed;
     private long produced;
 
-    private FileBody(OpenFile file, Mode mode, List<Piece> pieces) {
+    private FileBody(PinnedContent file, Mode mode, List<Piece> pieces) {
+        if (mode == Mode.ZERO_COPY && !(file instanceof PinnedContent.Sendfile)) {
+            throw new IllegalArgumentException(file.describe() + " is no local file: it cannot be sent with sendfile");
+        }
         this.file = file;
         this.mode = mode;
         this.pieces = pieces;
@@ -67,17 +74,17 @@ public final class FileBody implements ChunkedInput<Object> {
     }
 
     /** One range of the file (the whole file is the range 0..length-1). */
-    public static FileBody range(OpenFile file, Mode mode, ByteRange range) {
+    public static FileBody range(PinnedContent file, Mode mode, ByteRange range) {
         return new FileBody(file, mode, List.of(new Span(range.first(), range.length())));
     }
 
     /** No bytes at all: a zero-length file or HEAD. */
-    public static FileBody empty(OpenFile file, Mode mode) {
+    public static FileBody empty(PinnedContent file, Mode mode) {
         return new FileBody(file, mode, List.of());
     }
 
     /** A multipart/byteranges body laid out by the core. */
-    public static FileBody multipart(OpenFile file, Mode mode, MultipartLayout layout) {
+    public static FileBody multipart(PinnedContent file, Mode mode, MultipartLayout layout) {
         List<Piece> pieces = new ArrayList<>(layout.parts().size() * 2 + 1);
         for (MultipartLayout.Part part : layout.parts()) {
             pieces.add(new Bytes(part.header()));
@@ -102,9 +109,10 @@ public final class FileBody implements ChunkedInput<Object> {
                     long end = span.position() + span.length();
                     long at = span.position();
                     while (at < end) {
-                        int n = out.writeBytes(file.channel(), at, (int) (end - at));
+                        int n = read(out, at, (int) (end - at));
                         if (n < 0) {
-                            throw new FileChangedException(file.path() + " was truncated while it was being read");
+                            throw new ContentChangedException(file.describe()
+                                    + " was truncated while it was being read");
                         }
                         at += n;
                     }
@@ -160,17 +168,31 @@ public final class FileBody implements ChunkedInput<Object> {
     }
 
     private Object nextRegion(Span span) {
+        PinnedContent.Sendfile local = (PinnedContent.Sendfile) file;
         long remaining = span.length() - offsetInSpan;
         long at = span.position() + offsetInSpan;
         if (tailPending || remaining == 1) {
             tailPending = false;
             advance(span, 1);
-            return new VerifiedTail(file, at, 1);
+            return new VerifiedTail(local, at, 1);
         }
         long chunk = Math.min(remaining, CHECK_INTERVAL);
         tailPending = true;
         advance(span, chunk - 1);
-        return new SharedFileRegion(file, at, chunk - 1);
+        return new SharedFileRegion(local, at, chunk - 1);
+    }
+
+    /** Up to {@code length} bytes at {@code position} appended to {@code out}; -1 at the end of the content. */
+    private int read(ByteBuf out, long position, int length) throws IOException {
+        if (file instanceof PinnedContent.Sendfile local) {
+            return out.writeBytes(local.channel(), position, length); // straight into the buffer's memory
+        }
+        out.ensureWritable(length);
+        int n = file.read(out.nioBuffer(out.writerIndex(), length), position);
+        if (n > 0) {
+            out.writerIndex(out.writerIndex() + n);
+        }
+        return n;
     }
 
     private Object nextBuffer(Span span, ByteBufAllocator allocator) throws IOException {
@@ -179,9 +201,8 @@ public final class FileBody implements ChunkedInput<Object> {
         ByteBuf buf = allocator.ioBuffer(n);
         try {
             while (buf.readableBytes() < n) {
-                int read = buf.writeBytes(file.channel(), at + buf.readableBytes(), n - buf.readableBytes());
-                if (read < 0) {
-                    throw new FileChangedException(file.path() + " was truncated while it was being sent");
+                if (read(buf, at + buf.readableBytes(), n - buf.readableBytes()) < 0) {
+                    throw new ContentChangedException(file.describe() + " was truncated while it was being sent");
                 }
             }
             file.verifyUnchanged();

@@ -1,5 +1,7 @@
 package dev.carryon.server.files;
 
+import dev.carryon.server.content.ContentChangedException;
+import dev.carryon.server.content.PinnedContent;
 import io.netty.channel.FileRegion;
 import io.netty.util.AbstractReferenceCounted;
 
@@ -16,13 +18,13 @@ import java.nio.channels.WritableByteChannel;
  */
 final class VerifiedTail extends AbstractReferenceCounted implements FileRegion {
 
-    private final OpenFile file;
+    private final PinnedContent.Sendfile file;
     private final long position;
     private final int count;
     private ByteBuffer bytes;
     private long transferred;
 
-    VerifiedTail(OpenFile file, long position, int count) {
+    VerifiedTail(PinnedContent.Sendfile file, long position, int count) {
         this.file = file;
         this.position = position;
         this.count = count;
@@ -35,8 +37,8 @@ final class VerifiedTail extends AbstractReferenceCounted implements FileRegion 
             file.verifyUnchanged();
             ByteBuffer buf = ByteBuffer.allocate(count);
             while (buf.hasRemaining()) {
-                if (file.channel().read(buf, this.position + buf.position()) < 0) {
-                    throw new FileChangedException(file.path() + " was truncated while it was being sent");
+                if (file.read(buf, this.position + buf.position()) < 0) {
+                    throw new ContentChangedException(file.describe() + " was truncated while it was being sent");
                 }
             }
             buf.flip();

@@ -3,10 +3,10 @@ package dev.carryon.server.http;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.carryon.core.conditional.FileEntityTag;
 import dev.carryon.core.path.RequestPath;
-import dev.carryon.server.files.OpenFile.FileVersion;
-import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.content.ContentEntry;
+import dev.carryon.server.content.ContentPage;
+import dev.carryon.server.content.ServedContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -15,10 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,9 +23,13 @@ import java.util.Locale;
 
 /**
  * Lists a directory: HTML for browsers, JSON for {@code Accept: application/json}. Shows what a request could
- * fetch and nothing else: no hidden entries (unless served), no state directory, no links leading out.
+ * fetch and nothing else (the served content decides: no hidden entries unless served, no state directory, no
+ * links leading out), directories first, then by name.
  */
 final class DirectoryListing {
+
+    /** Entries asked for at a time; a listing shows all of them, so this only bounds one call to the content. */
+    static final int PAGE = 10_000;
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -37,7 +37,7 @@ final class DirectoryListing {
     record Entry(String name, boolean directory, long size, Instant modified, String etag) {
     }
 
-    void answer(Exchange ex, RequestPath.Parsed path, ServedRoot.Found dir) {
+    void answer(Exchange ex, RequestPath.Parsed path, ContentEntry dir) {
         ServerContext server = ex.server();
         if (!path.isRoot() && !path.trailingSlash()) {
             // Relative links in the listing resolve against the directory only with the slash. The location is
@@ -56,7 +56,7 @@ final class DirectoryListing {
         }
         List<Entry> entries;
         try {
-            entries = read(server.root(), dir.path(), Instant.ofEpochMilli(ex.startMillis()));
+            entries = read(server.content(), dir, Instant.ofEpochMilli(ex.startMillis()));
         } catch (IOException e) {
             ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "the directory cannot be read: " + e.getMessage()));
             return;
@@ -101,26 +101,18 @@ final class DirectoryListing {
         return b.append('/').toString();
     }
 
-    static List<Entry> read(ServedRoot root, Path dir, Instant now) throws IOException {
+    static List<Entry> read(ServedContent content, ContentEntry dir, Instant now) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                if (!root.listable(p)) {
-                    continue;
-                }
-                BasicFileAttributes a;
-                try {
-                    a = ServedRoot.attributes(p);
-                } catch (IOException e) {
-                    continue; // vanished, or a dangling link: nothing a request could fetch
-                }
-                FileVersion v = FileVersion.of(a);
-                String etag = a.isDirectory() ? null
-                        : FileEntityTag.of(v.size(), v.modifiedInstant(), v.identity(), now).headerValue();
-                entries.add(new Entry(p.getFileName().toString(), a.isDirectory(), a.isDirectory() ? 0 : a.size(),
-                        v.modifiedInstant(), etag));
+        String cursor = null;
+        do {
+            ContentPage page = content.list(dir, cursor, PAGE);
+            for (ContentEntry e : page.entries()) {
+                boolean directory = e.isDirectory();
+                entries.add(new Entry(e.name(), directory, directory ? 0 : e.size(), e.modified(),
+                        directory ? null : e.version().etag(now).headerValue()));
             }
-        }
+            cursor = page.next();
+        } while (cursor != null);
         entries.sort(Comparator.comparing((Entry e) -> !e.directory()).thenComparing(Entry::name));
         return entries;
     }

@@ -3,23 +3,22 @@ package dev.carryon.server.http;
 import dev.carryon.core.conditional.ConditionalHeaders;
 import dev.carryon.core.conditional.ContentEntityTag;
 import dev.carryon.core.conditional.EntityTag;
-import dev.carryon.core.conditional.FileEntityTag;
 import dev.carryon.core.conditional.HttpDate;
 import dev.carryon.core.conditional.Validators;
 import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.digest.DigestFields;
-import dev.carryon.core.media.MediaTypes;
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.RangeHeader;
 import dev.carryon.core.response.Representation;
 import dev.carryon.core.response.RepresentationRequest;
 import dev.carryon.core.response.ResponsePlan;
 import dev.carryon.server.ServerConfig;
-import dev.carryon.server.digest.DigestService;
+import dev.carryon.server.content.ContentChangedException;
+import dev.carryon.server.content.ContentEntry;
+import dev.carryon.server.content.ContentVersion;
+import dev.carryon.server.content.PinnedContent;
+import dev.carryon.server.digest.ContentDigests.FileDigests;
 import dev.carryon.server.files.FileBody;
-import dev.carryon.server.files.FileChangedException;
-import dev.carryon.server.files.OpenFile;
-import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.metrics.ServerMetrics.RangeKind;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +37,6 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +45,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Answers GET and HEAD of a file: pins the version it opens, asks the core's planner what to answer, and sends
- * exactly that, the body from the opened version only.
+ * Answers GET and HEAD of a file of the served content: pins the version it opens, asks the core's planner what
+ * to answer, and sends exactly that, the body from the opened version only.
  */
 final class FileResponder {
 
@@ -66,17 +64,17 @@ final class FileResponder {
         this.connectionMode = connectionMode;
     }
 
-    void answer(Exchange ex, ServedRoot.Found found) {
-        if (!found.attributes().isRegularFile()) {
+    void answer(Exchange ex, ContentEntry found) {
+        if (!found.isFile()) {
             ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, "not a regular file"));
             return;
         }
-        OpenFile.FileVersion version = OpenFile.FileVersion.of(found.attributes());
+        ContentEntry file = found;
         for (int attempt = 1; ; attempt++) {
             try {
-                answer(ex, found.path(), version);
+                answerVersion(ex, file);
                 return;
-            } catch (FileChangedException e) {
+            } catch (ContentChangedException e) {
                 if (attempt == 3) {
                     FullHttpResponse r = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                             "the file is changing right now; try again in a moment");
@@ -85,7 +83,7 @@ final class FileResponder {
                     return;
                 }
                 try {
-                    version = OpenFile.FileVersion.read(found.path());
+                    file = ex.server().content().reload(file);
                 } catch (IOException gone) {
                     ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, "no such file or directory"));
                     return;
@@ -105,20 +103,20 @@ final class FileResponder {
     }
 
     /**
-     * Answers for one expected version of the file. Throws {@link FileChangedException} before anything is
+     * Answers for one expected version of the file. Throws {@link ContentChangedException} before anything is
      * sent when the file turns out to be another version; the caller then tries again with the new one.
      */
-    private void answer(Exchange ex, Path path, OpenFile.FileVersion version) throws IOException {
+    private void answerVersion(Exchange ex, ContentEntry file) throws IOException {
+        ContentVersion version = file.version();
         ServerContext server = ex.server();
         HttpRequest request = ex.request();
         Instant now = Instant.ofEpochMilli(ex.startMillis());
-        Optional<DigestService.FileDigests> digests = server.digests() == null ? Optional.empty()
-                : server.digests().lookup(path, version);
-        EntityTag etag = digests.filter(DigestService.FileDigests::contentEtag)
+        Optional<FileDigests> digests = server.digests() == null ? Optional.empty() : server.digests().lookup(file);
+        EntityTag etag = digests.filter(FileDigests::contentEtag)
                 .map(d -> ContentEntityTag.of(d.values().get(DigestAlgorithm.SHA_256)))
-                .orElseGet(() -> FileEntityTag.of(version.size(), version.modifiedInstant(), version.identity(), now));
-        Validators validators = new Validators(etag, version.modifiedInstant());
-        String type = MediaTypes.forFileName(path.getFileName().toString());
+                .orElseGet(() -> version.etag(now));
+        Validators validators = new Validators(etag, version.modified());
+        String type = file.mediaType();
         Representation rep = new Representation(version.size(), type, validators);
         HttpHeaders h = request.headers();
         ConditionalHeaders conditions = new ConditionalHeaders(joined(h, HttpHeaderNames.IF_MATCH),
@@ -152,24 +150,24 @@ final class FileResponder {
             return;
         }
 
-        FileBody.Mode bodyMode = mode(server, version, now);
-        OpenFile file = OpenFile.open(path, version);
+        PinnedContent pinned = server.content().open(file);
+        FileBody.Mode bodyMode = mode(server, pinned, now);
         try {
             HttpResponse head;
             FileBody body;
             if (plan instanceof ResponsePlan.Partial partial) {
                 head = head(ex, digests, HttpResponseStatus.PARTIAL_CONTENT, validators, type, partial.range().length());
                 head.headers().set(HttpHeaderNames.CONTENT_RANGE, partial.range().contentRange(version.size()));
-                body = FileBody.range(file, bodyMode, partial.range());
+                body = FileBody.range(pinned, bodyMode, partial.range());
             } else if (plan instanceof ResponsePlan.Multipart multi) {
                 head = head(ex, digests, HttpResponseStatus.PARTIAL_CONTENT, validators,
                         multi.layout().contentType(), multi.layout().contentLength());
-                body = FileBody.multipart(file, bodyMode, multi.layout());
+                body = FileBody.multipart(pinned, bodyMode, multi.layout());
             } else {
                 head = head(ex, digests, HttpResponseStatus.OK, validators, type, version.size());
                 body = ex.head() || version.size() == 0
-                        ? FileBody.empty(file, bodyMode)
-                        : FileBody.range(file, bodyMode, new ByteRange(0, version.size() - 1));
+                        ? FileBody.empty(pinned, bodyMode)
+                        : FileBody.range(pinned, bodyMode, new ByteRange(0, version.size() - 1));
             }
             if (!ex.head()) {
                 ByteRange range = plan instanceof ResponsePlan.Partial partial ? partial.range()
@@ -178,27 +176,30 @@ final class FileResponder {
                 ex.journal(head.headers().get(HttpHeaderNames.ETAG), version.size(), range,
                         plan instanceof ResponsePlan.Multipart multi ? multi.layout() : null);
             }
-            send(ex, file, plan, head, body);
+            send(ex, pinned, plan, head, body);
         } finally {
-            file.release();
+            pinned.release();
         }
     }
 
-    /** Sendfile where the connection allows it and the configuration trusts this file to stay still. */
-    private FileBody.Mode mode(ServerContext server, OpenFile.FileVersion version, Instant now) {
-        if (connectionMode == FileBody.Mode.COPY) {
+    /**
+     * Sendfile where the content is a local file, the connection allows it and the configuration trusts this
+     * file to stay still.
+     */
+    private FileBody.Mode mode(ServerContext server, PinnedContent file, Instant now) {
+        if (connectionMode == FileBody.Mode.COPY || !(file instanceof PinnedContent.Sendfile)) {
             return FileBody.Mode.COPY;
         }
         return switch (server.config().sendfile()) {
             case ALWAYS -> FileBody.Mode.ZERO_COPY;
             case NEVER -> FileBody.Mode.COPY;
-            case AUTO -> version.modifiedInstant().plus(ServerConfig.Sendfile.AT_REST).isBefore(now)
+            case AUTO -> file.version().modified().plus(ServerConfig.Sendfile.AT_REST).isBefore(now)
                     ? FileBody.Mode.ZERO_COPY : FileBody.Mode.COPY;
         };
     }
 
     /** Small bodies are read, confirmed and sent in one write; large ones are confirmed, then streamed. */
-    private static void send(Exchange ex, OpenFile file, ResponsePlan plan, HttpResponse head, FileBody body)
+    private static void send(Exchange ex, PinnedContent file, ResponsePlan plan, HttpResponse head, FileBody body)
             throws IOException {
         if (ex.head()) {
             body.close();
@@ -216,7 +217,7 @@ final class FileResponder {
             }
             try {
                 file.confirm();
-            } catch (FileChangedException e) {
+            } catch (ContentChangedException e) {
                 bytes.release();
                 throw e;
             }
@@ -227,7 +228,7 @@ final class FileResponder {
         }
         try {
             file.confirm();
-        } catch (FileChangedException e) {
+        } catch (ContentChangedException e) {
             body.close();
             throw e;
         }
@@ -236,7 +237,7 @@ final class FileResponder {
     }
 
     /** The header fields of a 200 or 206 (and of HEAD). */
-    private static HttpResponse head(Exchange ex, Optional<DigestService.FileDigests> digests,
+    private static HttpResponse head(Exchange ex, Optional<FileDigests> digests,
                                      HttpResponseStatus status, Validators validators, String contentType,
                                      long contentLength) {
         ServerContext server = ex.server();

@@ -1,8 +1,9 @@
 package dev.carryon.server.http;
 
 import dev.carryon.core.path.RequestPath;
+import dev.carryon.server.content.ContentEntry;
+import dev.carryon.server.content.ContentLookup;
 import dev.carryon.server.files.FileBody;
-import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.transport.ConnectionGuard;
 import io.netty.channel.ChannelHandlerContext;
@@ -186,16 +187,16 @@ public final class HttpHandler extends ChannelInboundHandlerAdapter {
             ex.send(Responses.error(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
             return;
         }
-        ServedRoot.Lookup lookup = server.root().lookup(path);
-        if (lookup instanceof ServedRoot.NotFound nf) {
+        ContentLookup lookup = server.content().lookup(path);
+        if (lookup instanceof ContentLookup.NotFound nf) {
             ex.send(Responses.error(HttpResponseStatus.NOT_FOUND, nf.reason() + ": " + path.canonical()));
             return;
         }
-        if (lookup instanceof ServedRoot.Forbidden fb) {
+        if (lookup instanceof ContentLookup.Forbidden fb) {
             ex.send(Responses.error(HttpResponseStatus.FORBIDDEN, fb.reason()));
             return;
         }
-        ServedRoot.Found found = (ServedRoot.Found) lookup;
+        ContentEntry found = ((ContentLookup.Found) lookup).entry();
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
             ex.sendHeadOnly(allow(HttpResponseStatus.NO_CONTENT));

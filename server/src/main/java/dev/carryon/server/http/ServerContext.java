@@ -3,8 +3,8 @@ package dev.carryon.server.http;
 import dev.carryon.core.conditional.HttpDate;
 import dev.carryon.core.response.ResponsePlanner;
 import dev.carryon.server.ServerConfig;
-import dev.carryon.server.digest.DigestService;
-import dev.carryon.server.files.ServedRoot;
+import dev.carryon.server.content.ServedContent;
+import dev.carryon.server.digest.ContentDigests;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
@@ -14,9 +14,9 @@ import dev.carryon.server.upload.UploadEndpoint;
 public final class ServerContext {
 
     private final ServerConfig config;
-    private final ServedRoot root;
+    private final ServedContent content;
     private final ResponsePlanner planner;
-    private final DigestService digests;
+    private final ContentDigests digests;
     private final ServerMetrics metrics;
     private final AccessLog accessLog;
     private final UploadEndpoint uploads;
@@ -32,10 +32,10 @@ public final class ServerContext {
      * @param accessLog null when the access log is off
      * @param journal null when the transfer journal is off
      */
-    public ServerContext(ServerConfig config, ServedRoot root, DigestService digests, ServerMetrics metrics,
+    public ServerContext(ServerConfig config, ServedContent content, ContentDigests digests, ServerMetrics metrics,
                          AccessLog accessLog, UploadEndpoint uploads, TransferJournal journal) {
         this.config = config;
-        this.root = root;
+        this.content = content;
         this.planner = new ResponsePlanner(config.rangePolicy());
         this.digests = digests;
         this.metrics = metrics;
@@ -58,15 +58,17 @@ public final class ServerContext {
         return config;
     }
 
-    public ServedRoot root() {
-        return root;
+    /** What is served. */
+    public ServedContent content() {
+        return content;
     }
 
     public ResponsePlanner planner() {
         return planner;
     }
 
-    public DigestService digests() {
+    /** Digests for Repr-Digest and content-hash ETags, or null when they are off. */
+    public ContentDigests digests() {
         return digests;
     }
 

@@ -10,6 +10,7 @@ import dev.carryon.core.path.RequestPath;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.store.TransferStore;
+import dev.carryon.server.store.UploadStore;
 import dev.carryon.server.upload.UploadEndpoint;
 import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
@@ -75,7 +76,7 @@ public final class TransferJournal implements AutoCloseable {
      */
     private final Queue<DownloadEvent> queue;
     private final TransferStore store;
-    private final TransferStore uploadSource;
+    private final UploadStore uploadSource;
     private final ServerMetrics metrics;
     private final JournalSettings settings;
     private final SessionGrouper grouper;
@@ -100,11 +101,11 @@ public final class TransferJournal implements AutoCloseable {
         final RateWindow rate = new RateWindow();
     }
 
-    private TransferJournal(TransferStore store, boolean followUploads, ServerMetrics metrics,
+    private TransferJournal(TransferStore store, UploadStore uploads, ServerMetrics metrics,
                             JournalSettings settings) {
         this.queue = PlatformDependent.newFixedMpscQueue(settings.queue());
         this.store = store;
-        this.uploadSource = followUploads ? store : null;
+        this.uploadSource = uploads;
         this.metrics = metrics;
         this.settings = settings;
         this.pruneEveryMillis = Math.max(250, Math.min(60_000, settings.retention().toMillis() / 4));
@@ -116,18 +117,18 @@ public final class TransferJournal implements AutoCloseable {
     /**
      * Loads the sessions of the retention period and starts the journal's thread.
      *
-     * @param followUploads whether there are uploads to show
+     * @param uploads the upload records to follow, or null when there are no uploads to show
      */
-    public static TransferJournal start(TransferStore store, boolean followUploads, ServerMetrics metrics,
+    public static TransferJournal start(TransferStore store, UploadStore uploads, ServerMetrics metrics,
                                         JournalSettings settings) {
-        TransferJournal j = new TransferJournal(store, followUploads, metrics, settings);
+        TransferJournal j = new TransferJournal(store, uploads, metrics, settings);
         long since = j.startedMillis - settings.retention().toMillis();
         store.prune(since, settings.maxSessions());
         for (DownloadRecord r : store.load(since, settings.maxSessions())) {
             j.grouper.restore(r);
             j.published.put(r.id(), r);
         }
-        if (followUploads) {
+        if (uploads != null) {
             j.followUploads(j.startedMillis);
         }
         j.publish();
@@ -269,10 +270,10 @@ public final class TransferJournal implements AutoCloseable {
     }
 
     private void followUploads(long now) {
-        List<TransferStore.UploadRow> rows = uploadSource.recentUploads(MAX_UPLOADS);
+        List<UploadStore.RecentUpload> rows = uploadSource.recent(MAX_UPLOADS);
         Map<String, UploadRate> seen = new HashMap<>();
         List<UploadView> out = new ArrayList<>(rows.size());
-        for (TransferStore.UploadRow row : rows) {
+        for (UploadStore.RecentUpload row : rows) {
             Upload u = row.upload();
             UploadRate r = uploadRates.get(u.id());
             if (r == null) {

@@ -1,22 +1,27 @@
 package dev.carryon.server.store;
 
+import dev.carryon.server.content.ContentVersion;
+
 import java.util.Optional;
 
-/** Digests of served files, remembered per path and version so that each version is hashed once. */
+/**
+ * Digests of served files, remembered per key and version token so that each version is hashed once. One
+ * record per key: recording a version replaces what was known of the earlier one.
+ */
 public interface DigestStore {
 
     /**
-     * Digests of one version of a file: the version is its size, modification time and identity.
+     * Digests of one version of a file.
      *
+     * @param sha512      empty or null when not computed (an upload hashes sha-256 only)
      * @param contentEtag the file came in as an upload: its ETag is its sha-256, the same on every node
      */
-    record StoredDigests(long size, long mtimeNanos, long identity, byte[] sha256, byte[] sha512,
-                         boolean contentEtag) {
+    record StoredDigests(byte[] sha256, byte[] sha512, boolean contentEtag) {
     }
 
-    /** The digests last recorded for {@code path}, of whatever version; safe to call from any thread. */
-    Optional<StoredDigests> find(String path);
+    /** The digests recorded for this version of {@code key}, if any; safe to call from any thread. */
+    Optional<StoredDigests> find(String key, String version);
 
-    /** Records the digests of {@code path}, replacing those of any earlier version. */
-    void put(String path, StoredDigests digests);
+    /** Records the digests of {@code version} of {@code key}, replacing those of any earlier version. */
+    void put(String key, ContentVersion version, StoredDigests digests);
 }

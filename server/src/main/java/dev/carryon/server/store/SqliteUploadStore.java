@@ -29,6 +29,9 @@ final class SqliteUploadStore implements UploadStore {
     private final StateStore store;
     private final Path dataDir;
     private Connection connection;
+    /** For {@link #recent}: its own connection and lock, so that a reader never waits for a commit (WAL). */
+    private final Object readLock = new Object();
+    private Connection reader;
 
     SqliteUploadStore(StateStore store, Path dataDir) {
         this.store = store;
@@ -89,6 +92,31 @@ final class SqliteUploadStore implements UploadStore {
             throw new StoreException("cannot list expired uploads", e);
         }
         return out;
+    }
+
+    @Override
+    public List<RecentUpload> recent(int limit) {
+        synchronized (readLock) {
+            List<RecentUpload> out = new ArrayList<>();
+            try {
+                if (reader == null || reader.isClosed()) {
+                    reader = store.connect();
+                }
+                try (PreparedStatement q = reader.prepareStatement("SELECT id, length, upload_offset, metadata, concat,"
+                        + " owner, created_at, expires_at, state, path, sha256, coalesce(updated_at, created_at) AS changed"
+                        + " FROM uploads ORDER BY changed DESC LIMIT ?")) {
+                    q.setInt(1, limit);
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new RecentUpload(read(rs), rs.getLong(12)));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot list uploads", e);
+            }
+            return out;
+        }
     }
 
     @Override

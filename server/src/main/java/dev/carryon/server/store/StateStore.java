@@ -71,7 +71,9 @@ public final class StateStore implements AutoCloseable {
             "CREATE INDEX transfers_by_last_activity ON transfers (last_activity)",
             // When an upload's record last changed: the journal's "last activity" of an upload.
             "ALTER TABLE uploads ADD COLUMN updated_at INTEGER",
-            "CREATE INDEX uploads_by_updated ON uploads (updated_at)");
+            "CREATE INDEX uploads_by_updated ON uploads (updated_at)",
+            // Digests keyed by the served content's version token (null: a local file's, from its parts).
+            "ALTER TABLE file_digests ADD COLUMN version TEXT");
 
     private final String url;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
@@ -83,7 +85,7 @@ public final class StateStore implements AutoCloseable {
         this.url = url;
         this.digests = new SqliteDigestStore(this);
         this.uploads = new SqliteUploadStore(this, stateDir.resolve("uploads"));
-        this.transfers = new TransferStore(this);
+        this.transfers = new SqliteTransferStore(this);
     }
 
     /** Opens (creating if needed) the database in {@code stateDir} and brings its schema up to date. */

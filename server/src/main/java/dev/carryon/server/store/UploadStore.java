@@ -25,6 +25,16 @@ public interface UploadStore {
     /** Active uploads whose expiry has passed, at most {@code limit}. */
     List<Upload> expired(Instant now, int limit);
 
+    /** An upload record and when it last changed (epoch ms; its creation time for records older than that). */
+    record RecentUpload(Upload upload, long updatedMillis) {
+    }
+
+    /**
+     * The records that changed most recently, at most {@code limit}, the most recent first: what the transfer
+     * journal shows. Read-only, and must not hold up {@link #update}: it is polled once a second.
+     */
+    List<RecentUpload> recent(int limit);
+
     /** Removes records of expired uploads swept before {@code before}. */
     int purgeExpired(Instant before);
 
