@@ -677,6 +677,13 @@ final class DownloadJob {
                             + " date): starting over");
                     return null;
                 }
+            } else if (!b.verified()) {
+                // Nothing held below to compare, and the answer does not prove its version (a weak validator
+                // where a strong one was assembled): its bytes cannot be trusted, so learn the version afresh.
+                body.close();
+                startOver(gen, null, "the server's answer does not prove it is the version being assembled (its"
+                        + " validator is now " + describe(b.version()) + "): starting over");
+                return null;
             }
             return body;
         }
@@ -1090,6 +1097,11 @@ final class DownloadJob {
                 : "the server answered " + f.reason() + (r.at().equals(url) ? "" : " for " + r.at())
                         + (reason.isEmpty() ? "" : ": " + reason);
         return new TransferException(TransferException.Kind.HTTP, what);
+    }
+
+    private static String describe(RemoteVersion v) {
+        return v.etag() != null ? "ETag " + v.etag().headerValue()
+                : v.lastModified() != null ? "Last-Modified " + v.lastModified() : "absent";
     }
 
     private static String describe(IOException e) {
