@@ -70,7 +70,7 @@ final class DownloadJob {
     private RemoteVersion version;
     private final RangeSet held = new RangeSet();
     private SegmentPlanner planner;
-    private boolean segmented;
+    private Phase phase = Phase.DISCOVERING;
     private boolean adopted;
     private int generation;
     private int failures;
@@ -81,7 +81,8 @@ final class DownloadJob {
     private String protocol = "HTTP/1.1";
     private boolean dirty;
     private boolean completeBefore;
-    private boolean discovering;
+    /** In {@link Phase#DISCOVERING}: whether a worker is already asking (the others wait for its answer). */
+    private boolean asking;
 
     DownloadJob(HttpClient client, DownloadOptions options, DownloadListener listener, RateLimiter limiter, URI url,
                 Destination destination) {
@@ -132,17 +133,14 @@ final class DownloadJob {
             }
         }
         synchronized (this) {
-            segmented = version.length() > 0 && version.acceptsRanges() && version.ifRange().isPresent();
-            if (segmented) {
-                planner = new SegmentPlanner(version.length(), held, options.minSplit());
-            }
+            enter(version);
             heldAtStart = held.size();
         }
         // Without ranges what is held cannot be used: the transfer says it starts over, not that it resumes.
         boolean resumes = heldAtStart > 0 && version.acceptsRanges() && version.length() >= 0;
         listener.started(new DownloadListener.Started(url, part.target(), version.length(), resumes ? heldAtStart : 0,
                 resumes, version.acceptsRanges(), validatorDescription(), protocol));
-        if (!segmented && version.ifRange().isEmpty() && version.acceptsRanges() && version.length() != 0) {
+        if (phase == Phase.SINGLE && version.ifRange().isEmpty() && version.acceptsRanges() && version.length() != 0) {
             listener.notice(url, "the server gives no strong validator, so one connection downloads, and every"
                     + " resumption first compares bytes already held");
         } else if (!version.acceptsRanges() && heldAtStart == 0) {
@@ -151,6 +149,23 @@ final class DownloadJob {
         }
         transfer(first);
         return finish();
+    }
+
+    /** Where the download is. Every worker reads it under this object's lock; the transitions are below. */
+    private enum Phase {
+        /** The version is not known (the first contact, or after a 206 of another version): one worker asks. */
+        DISCOVERING,
+        /** A strong validator, a known length, ranges: workers claim segments, every request has If-Range. */
+        SEGMENTED,
+        /** One connection from the held prefix; each resumption first compares an overlap of held bytes. */
+        SINGLE
+    }
+
+    /** The version is known: segmented if it can be ({@link RemoteVersion#segmentable}), else one stream. */
+    private void enter(RemoteVersion v) {
+        version = v;
+        phase = v.segmentable() ? Phase.SEGMENTED : Phase.SINGLE;
+        planner = new SegmentPlanner(Math.max(v.length(), 0), held, options.minSplit());
     }
 
     // ---- finding what an earlier run left ----
@@ -377,12 +392,12 @@ final class DownloadJob {
     // ---- the transfer ----
 
     private void transfer(Body first) throws TransferException {
-        int workers = segmented ? options.connections() : 1;
+        int workers = phase == Phase.SEGMENTED ? options.connections() : 1;
         List<Thread> threads = new ArrayList<>();
         SegmentPlanner.Segment firstSegment = null;
         synchronized (this) {
             running = workers;
-            if (segmented && first != null) {
+            if (phase == Phase.SEGMENTED && first != null) {
                 // Claimed before any other worker starts, so the first response is never thrown away.
                 firstSegment = planner.claimFrom(first.position()).orElse(null);
             }
@@ -457,14 +472,14 @@ final class DownloadJob {
     }
 
     private synchronized DownloadListener.Progress progress(long speed) {
-        int connections = segmented && planner != null ? planner.active().size() : running;
+        int connections = phase == Phase.SEGMENTED && planner != null ? planner.active().size() : running;
         return new DownloadListener.Progress(url, held.size(), version == null ? -1 : version.length(), speed,
                 connections);
     }
 
     private void work(Body first, SegmentPlanner.Segment claimed) {
         try {
-            if (segmented) {
+            if (phase == Phase.SEGMENTED) {
                 segmentedWork(first, claimed);
             } else {
                 singleWork(first);
@@ -511,15 +526,15 @@ final class DownloadJob {
                         if (fatal != null || (version != null && planner.complete())) {
                             return;
                         }
-                        if (version == null) {
-                            if (!discovering) {
-                                discovering = true;
+                        if (phase == Phase.DISCOVERING) {
+                            if (!asking) {
+                                asking = true;
                                 break;
                             }
                             waitQuietly();
                             continue;
                         }
-                        if (!segmented) {
+                        if (phase == Phase.SINGLE) {
                             return; // the version changed to one that needs a single stream
                         }
                         Optional<SegmentPlanner.Segment> s = planner.claim();
@@ -542,7 +557,7 @@ final class DownloadJob {
                     boolean single;
                     synchronized (this) {
                         gen = generation;
-                        single = !segmented;
+                        single = phase == Phase.SINGLE;
                         segment = single ? null : planner.claimFrom(0).orElse(null);
                     }
                     if (single) {
@@ -568,7 +583,7 @@ final class DownloadJob {
                     boolean single;
                     synchronized (this) {
                         gen = generation;
-                        single = !segmented;
+                        single = phase == Phase.SINGLE;
                         segment = single ? null : planner.claimFrom(0).orElse(null);
                     }
                     if (single) {
@@ -972,13 +987,11 @@ final class DownloadJob {
                 }
                 dirty = true;
                 if (newVersion != null) {
-                    version = newVersion;
-                    segmented = newVersion.length() > 0 && newVersion.acceptsRanges()
-                            && newVersion.ifRange().isPresent();
-                    planner = new SegmentPlanner(Math.max(newVersion.length(), 0), held, options.minSplit());
+                    enter(newVersion);
                 } else {
                     planner.reset();
                     version = null;
+                    phase = Phase.DISCOVERING;
                 }
                 notifyAll();
             }
@@ -1001,7 +1014,7 @@ final class DownloadJob {
             throw e;
         } catch (IOException e) {
             synchronized (this) {
-                discovering = false;
+                asking = false;
                 notifyAll();
             }
             failed(describe(e), null, false);
@@ -1011,16 +1024,14 @@ final class DownloadJob {
         if (v instanceof Verdict.Body b) {
             digests.take(r.head(), r.head().status() == 200);
             synchronized (this) {
-                version = b.version();
-                segmented = b.version().length() > 0 && b.version().acceptsRanges() && b.version().ifRange().isPresent();
-                planner = new SegmentPlanner(Math.max(b.version().length(), 0), held, options.minSplit());
-                discovering = false;
+                enter(b.version());
+                asking = false;
                 notifyAll();
             }
             return new Body(r, 0);
         }
         synchronized (this) {
-            discovering = false;
+            asking = false;
             notifyAll();
         }
         if (v instanceof Verdict.Retry retry) {

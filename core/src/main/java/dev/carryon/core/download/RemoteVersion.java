@@ -71,6 +71,14 @@ public record RemoteVersion(long length, EntityTag etag, String lastModified, bo
         return Optional.empty();
     }
 
+    /**
+     * Whether several connections may share the download: a known, non-zero length, ranges, and a strong
+     * validator for If-Range, so that every segment is provably of this version.
+     */
+    public boolean segmentable() {
+        return length > 0 && acceptsRanges && ifRange().isPresent();
+    }
+
     public Match compare(RemoteVersion other) {
         if (length >= 0 && other.length >= 0 && length != other.length) {
             return Match.DIFFERENT;
