@@ -554,16 +554,13 @@ final class DownloadJob {
                     if (body == null) {
                         continue;
                     }
-                    boolean single;
-                    synchronized (this) {
-                        gen = generation;
-                        single = phase == Phase.SINGLE;
-                        segment = single ? null : planner.claimFrom(0).orElse(null);
-                    }
-                    if (single) {
+                    NewGeneration g = claimWhole();
+                    if (g == null) {
                         singleWork(body);
                         return;
                     }
+                    gen = g.gen();
+                    segment = g.segment();
                     if (segment == null) {
                         body.close();
                         body = null;
@@ -580,16 +577,13 @@ final class DownloadJob {
                 }
                 if (body.position() == 0 && segment.start() != 0) {
                     // The server sent the whole file: this body now starts the new generation.
-                    boolean single;
-                    synchronized (this) {
-                        gen = generation;
-                        single = phase == Phase.SINGLE;
-                        segment = single ? null : planner.claimFrom(0).orElse(null);
-                    }
-                    if (single) {
+                    NewGeneration g = claimWhole();
+                    if (g == null) {
                         singleWork(body);
                         return;
                     }
+                    gen = g.gen();
+                    segment = g.segment();
                     if (segment == null) {
                         body.close();
                         body = null;
@@ -631,6 +625,18 @@ final class DownloadJob {
                 failed(describe(e), null, stale);
             }
         }
+    }
+
+    /** The generation a whole-file body starts, and the segment from byte 0 it fills (null if already claimed). */
+    private record NewGeneration(int gen, SegmentPlanner.Segment segment) {
+    }
+
+    /** For a body from byte 0 of a new generation: its segment, or null when the version needs a single stream. */
+    private synchronized NewGeneration claimWhole() {
+        if (phase == Phase.SINGLE) {
+            return null;
+        }
+        return new NewGeneration(generation, planner.claimFrom(0).orElse(null));
     }
 
     /**
@@ -977,15 +983,7 @@ final class DownloadJob {
                 if (gen != generation) {
                     return false;
                 }
-                generation++;
-                held.clear();
-                digests.reset();
-                try {
-                    part.truncate();
-                } catch (IOException e) {
-                    throw local("cannot truncate " + part.part(), e);
-                }
-                dirty = true;
+                dropHeld();
                 if (newVersion != null) {
                     enter(newVersion);
                 } else {
@@ -1047,22 +1045,31 @@ final class DownloadJob {
         return null;
     }
 
+    /** Drops every held byte, keeping the version: the bytes held were not the server's. */
     private void resetHeld() throws TransferException {
         writes.writeLock().lock();
         try {
             synchronized (this) {
-                generation++;
-                held.clear();
-                digests.reset();
-                dirty = true;
-                try {
-                    part.truncate();
-                } catch (IOException e) {
-                    throw local("cannot truncate " + part.part(), e);
-                }
+                dropHeld();
             }
         } finally {
             writes.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Ends the generation and forgets every held byte, on disk too; called holding the write side of
+     * {@link #writes} and this object's lock, so that no piece of the old generation is written after it.
+     */
+    private void dropHeld() throws TransferException {
+        generation++;
+        held.clear();
+        digests.reset();
+        dirty = true;
+        try {
+            part.truncate();
+        } catch (IOException e) {
+            throw local("cannot truncate " + part.part(), e);
         }
     }
 
