@@ -103,6 +103,8 @@ class BrowserTransfersTest {
         browser.await("the transfers view", Duration.ofSeconds(10), section::isDisplayed);
         browser.await("its first poll", Duration.ofSeconds(10),
                 () -> browser.driver.findElement(By.id("transfers-status")).getText().startsWith("Updated at"));
+        assertThat(browser.driver.findElement(By.id("t-downloads-note")).getText())
+                .contains("handed to the network", "until it catches up");
 
         // A probe's session, once quiet (idle), is no download in progress.
         Files.write(root.resolve("probed.bin"), new byte[16 << 20]);
@@ -137,6 +139,10 @@ class BrowserTransfersTest {
             if (!screenshot && !s.activePercents().isEmpty() && s.activePercents().get(0) >= 30) {
                 browser.screenshot("transfers");
                 screenshot = true;
+                // the number says what it counts, and the page says what that means
+                assertThat(String.valueOf(browser.js("const s = document.querySelector("
+                        + "\"#t-downloads li[data-path='/big.bin'] .state\"); return s ? s.textContent : '';")))
+                        .matches("(\\d+% sent · .*)?");
             }
             if (!s.donePercents().isEmpty() && s.donePercents().get(0) == 100) {
                 break;

@@ -560,7 +560,7 @@ function downloadItem(d) {
   bar.setAttribute('aria-label', `${pct}% of ${d.path} sent, in ${(d.coverage || []).length} pieces`);
   const who = [d.client, d.userAgent].filter(Boolean).join(' · ');
   // The journal counts a request when its response has ended: none yet while the first ones still run.
-  let state = `${pct}% · ${humanSize(d.covered)} of ${humanSize(d.size)}`;
+  let state = `${pct}% sent · ${humanSize(d.covered)} of ${humanSize(d.size)}`;
   if (d.requests > 0) state += ` · ${d.requests} request${d.requests === 1 ? '' : 's'} done`;
   if (d.state === 'active' && d.bytesPerSecond > 0) state += ` · ${humanSize(d.bytesPerSecond)}/s`;
   if (d.state === 'idle') state += ' · idle';
