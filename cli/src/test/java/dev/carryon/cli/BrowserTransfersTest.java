@@ -104,7 +104,7 @@ class BrowserTransfersTest {
         browser.await("its first poll", Duration.ofSeconds(10),
                 () -> browser.driver.findElement(By.id("transfers-status")).getText().startsWith("Updated at"));
         assertThat(browser.driver.findElement(By.id("t-downloads-note")).getText())
-                .contains("handed to the network", "until it catches up");
+                .contains("the client's system has acknowledged", "until it catches up");
 
         // A probe's session, once quiet (idle), is no download in progress.
         Files.write(root.resolve("probed.bin"), new byte[16 << 20]);

@@ -97,6 +97,8 @@ public final class TransferJournal implements AutoCloseable {
     private final long pruneEveryMillis;
     private volatile boolean running = true;
     private volatile View view = new View(List.of(), List.of());
+    private final SendQueues sendQueues = new SendQueues();
+    private static final long QUEUES_EVERY_MILLIS = 1000;
 
     // Owned by the journal's thread.
     private final Set<DownloadSession> unpublished = new LinkedHashSet<>();
@@ -162,6 +164,11 @@ public final class TransferJournal implements AutoCloseable {
         return view;
     }
 
+    /** The connections' send queues, so that a response counts what its client received (see SendQueues). */
+    public SendQueues sendQueues() {
+        return sendQueues;
+    }
+
     private void run() {
         List<DownloadEvent> batch = new ArrayList<>(1024);
         long lastWrite = 0;
@@ -169,6 +176,7 @@ public final class TransferJournal implements AutoCloseable {
         long lastPrune = lastUploads;
         long lastGauges = lastUploads;
         long lastPublish = 0;
+        long lastQueues = 0;
         while (running || !queue.isEmpty()) {
             try {
                 DownloadEvent e;
@@ -187,6 +195,10 @@ public final class TransferJournal implements AutoCloseable {
                 log.warn("the transfer journal could not record an event", e);
             }
             long now = System.currentTimeMillis();
+            if (sendQueues.wanted() && now - lastQueues >= QUEUES_EVERY_MILLIS) {
+                sendQueues.refresh();
+                lastQueues = now;
+            }
             try {
                 // A copy of a changed session costs its coverage's length: at most four a second.
                 boolean changed = !unpublished.isEmpty() && now - lastPublish >= PUBLISH_EVERY_MILLIS;

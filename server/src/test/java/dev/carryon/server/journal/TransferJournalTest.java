@@ -31,6 +31,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The transfer journal through a real server: real sockets, real files, the JSON API, the state database. */
 @Timeout(120)
@@ -451,6 +452,62 @@ class TransferJournalTest {
         assertThat(d.get("bytesSent").asLong()).isEqualTo(covered);
         assertThat(d.get("coverage").toString()).isEqualTo("[[0," + covered + "]]");
         assertThat(d.get("state").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCreditedWithWhatItsSystemAcknowledgedNotWithWhatTheSocketTook() throws Exception {
+        SendQueues table = new SendQueues();
+        assumeTrue(table.available(), "the send queues are read from /proc/net/tcp (Linux)");
+        start(b -> b);
+        int size = 64 << 20;
+        byte[] content = TestFiles.random(size, 8);
+        TestFiles.aged(server.file("slow.bin", content)); // aged: sent with sendfile(2), as a real download is
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(128 << 10);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            s.getOutputStream().write(("GET /slow.bin HTTP/1.1\r\nHost: x\r\nUser-Agent: slow/1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[1 << 16];
+            long read = 0;
+            // at full speed first, so that the connection's windows and the server's send buffer grow
+            while (read < (8 << 20)) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                read += n;
+            }
+            long readNow = read;
+            // Now the client stops reading. Its system holds at most its receive buffer more than it read; the
+            // server's socket took that and what its send queue holds besides.
+            JsonNode t = awaitDownloads("/slow.bin", l -> l.size() == 1 && l.get(0).get("covered").asLong() > readNow);
+            long covered = downloads(t, "/slow.bin").get(0).get("covered").asLong();
+            table.refresh();
+            long queued = table.snapshot().queued(server.port(), s.getLocalPort());
+            assertThat(queued).as("the server's send queue for this connection").isGreaterThan(256L << 10);
+            // Over the next readings of the queue (one a second), it never counts what is still queued.
+            long bound = read + 2L * s.getReceiveBufferSize() + (64 << 10);
+            long watchUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < watchUntil) {
+                covered = downloads(transfers(), "/slow.bin").get(0).get("covered").asLong();
+                assertThat(covered).as("covered, with %d bytes read and %d queued at the server", read, queued)
+                        .isGreaterThan(read).isLessThanOrEqualTo(bound);
+                Thread.sleep(100);
+            }
+
+            // The rest, read: all of it covered, and done.
+            long body = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                read += n;
+                if (read >= size) { // the head's few bytes are in read too
+                    body = read;
+                    break;
+                }
+            }
+            assertThat(body).isPositive();
+            JsonNode done = awaitDownloads("/slow.bin", l -> l.size() == 1 && l.get(0).get("state").asText().equals("done"));
+            assertThat(downloads(done, "/slow.bin").get(0).get("covered").asLong()).isEqualTo(size);
+        }
     }
 
     @Test
