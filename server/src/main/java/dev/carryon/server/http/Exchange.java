@@ -378,7 +378,7 @@ final class Exchange {
         if (fileBody && queues != null && !cut) {
             progressed = sent;
             journalReport(remote, delivered(sent), true);
-            if (journalReported < sent && ctx.channel().isActive()) {
+            if (journalReported < sent) {
                 ended = true;
                 endedNanos = System.nanoTime();
                 endedRemote = remote;
