@@ -37,6 +37,9 @@ public final class Docs {
             throw new IllegalArgumentException("usage: Docs ADOC_DIR COMPLETION_DIR");
         }
         CommandLine cli = Main.commandLine();
+        // picocli wraps the synopsis at the usage width, and a wrap inside a label ("FILE... URL") leaves stray
+        // emphasis marks in the AsciiDoc; roff wraps the lines itself.
+        cli.setUsageHelpWidth(10_000);
         List<String> written = new ArrayList<>();
         Path adoc = Files.createDirectories(Path.of(args[0]));
         written.add(page(adoc, cli.getCommandSpec()));

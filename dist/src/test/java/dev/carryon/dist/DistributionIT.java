@@ -161,6 +161,10 @@ class DistributionIT {
         Result serve = run(List.of("groff", "-man", "-Tutf8", home.resolve("man/man1/carryon-serve.1").toString()),
                 home, Map.of("PATH", "/usr/bin:/bin"));
         assertThat(plain(serve.stdout)).contains("carryon-serve", "--tls-cert", "--upload-token", "--journal-gap");
+        Result put = run(List.of("groff", "-man", "-Tutf8", home.resolve("man/man1/carryon-put.1").toString()),
+                home, Map.of("PATH", "/usr/bin:/bin"));
+        assertThat(plain(put.stdout)).as("the synopsis ends with the positional parameters, unbroken")
+                .containsPattern("\\[--metadata=KEY=VALUE\\]\\.\\.\\.\\s+FILE\\.\\.\\.\\s+URL");
         Result top = run(List.of("groff", "-man", "-Tutf8", home.resolve("man/man1/carryon.1").toString()),
                 home, Map.of("PATH", "/usr/bin:/bin"));
         assertThat(plain(top.stdout)).contains("serve", "get", "put", "probe", "carryon " + VERSION);
