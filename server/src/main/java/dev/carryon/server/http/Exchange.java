@@ -82,6 +82,8 @@ final class Exchange {
     private int remotePort;
     private long lastQueued = SendQueues.UNKNOWN;
     private long progressed;
+    /** The chunked body being sent, whose progress is what it has produced so far. */
+    private ChunkedInput<?> journalBody;
     private boolean ended;
     private long endedNanos;
     private String endedRemote;
@@ -199,6 +201,16 @@ final class Exchange {
         return pending[0];
     }
 
+    /**
+     * Body bytes the socket has taken: what the body produced less what Netty still holds. (The progress events
+     * of a chunked write come when a chunk has gone, a sendfile region of up to 16 MiB, and then tell what the
+     * body has produced, a chunk ahead.)
+     */
+    private long taken() {
+        long produced = journalBody != null ? Math.max(progressed, journalBody.progress()) : progressed;
+        return Math.max(0, produced - notYetWritten());
+    }
+
     private void scheduleWatch() {
         ctx.channel().eventLoop().schedule(this::watch, 1, TimeUnit.SECONDS);
     }
@@ -209,7 +221,7 @@ final class Exchange {
             return;
         }
         if (!ended) {
-            long got = delivered(Math.max(0, progressed - notYetWritten()));
+            long got = delivered(taken());
             if (got > journalReported) {
                 journalReport(remote(), got, false);
             }
@@ -288,6 +300,9 @@ final class Exchange {
         stamp(head);
         int status = head.status().code();
         boolean corked = cork(body);
+        if (journalEtag != null) {
+            journalBody = body;
+        }
         ctx.write(head);
         ChannelProgressivePromise promise = ctx.newProgressivePromise();
         long[] sent = new long[1];
@@ -302,7 +317,7 @@ final class Exchange {
                     long now = System.nanoTime();
                     if (now - journalReportedNanos >= 1_000_000_000L) {
                         journalReportedNanos = now;
-                        long taken = progress - notYetWritten();
+                        long taken = taken();
                         if (taken > journalReported) {
                             journalReport(remote(), taken, false);
                         }
