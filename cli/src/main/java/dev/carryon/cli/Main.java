@@ -51,6 +51,14 @@ public final class Main {
     }
 
     /**
+     * The whole command model, as {@code carryon --help} sees it: the distribution's build writes the man pages and
+     * the completion scripts from it, so that they describe the options that the commands really parse.
+     */
+    public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
      * The command line with every subcommand, or only {@code first} when it names one: picocli reads each
      * subcommand's options by reflection, and building serve's for a get took a tenth of a second.
      */

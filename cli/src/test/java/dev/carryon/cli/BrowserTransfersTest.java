@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The page's live transfers view, fed by the transfer journal: a segmented {@code carryon get -x 4} of one file,
- * held to a rate so that it runs for a while, shows as one download session whose coverage grows to 100%.
+ * held to a rate so that it runs for a while, shows as one download session whose coverage grows to 100%; a
+ * {@code carryon put -x 4} shows as one upload, with its name, and its four parts under it.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BrowserTransfersTest {
@@ -102,6 +103,8 @@ class BrowserTransfersTest {
         browser.await("the transfers view", Duration.ofSeconds(10), section::isDisplayed);
         browser.await("its first poll", Duration.ofSeconds(10),
                 () -> browser.driver.findElement(By.id("transfers-status")).getText().startsWith("Updated at"));
+        assertThat(browser.driver.findElement(By.id("t-downloads-note")).getText())
+                .contains("the client's system has acknowledged", "until it catches up");
 
         // A probe's session, once quiet (idle), is no download in progress.
         Files.write(root.resolve("probed.bin"), new byte[16 << 20]);
@@ -136,6 +139,10 @@ class BrowserTransfersTest {
             if (!screenshot && !s.activePercents().isEmpty() && s.activePercents().get(0) >= 30) {
                 browser.screenshot("transfers");
                 screenshot = true;
+                // the number says what it counts, and the page says what that means
+                assertThat(String.valueOf(browser.js("const s = document.querySelector("
+                        + "\"#t-downloads li[data-path='/big.bin'] .state\"); return s ? s.textContent : '';")))
+                        .matches("(\\d+% sent · .*)?");
             }
             if (!s.donePercents().isEmpty() && s.donePercents().get(0) == 100) {
                 break;
@@ -157,6 +164,69 @@ class BrowserTransfersTest {
                 .isGreaterThan(1);
         WebElement finished = browser.driver.findElement(By.cssSelector("#t-done li[data-path='/big.bin']"));
         assertThat(finished.getText()).contains("downloaded by 127.0.0.1");
+        assertThat(browser.severe()).isEmpty();
+    }
+
+    /** The uploads in progress as one render left them: for each, its name, its parts' count and states. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> uploadsInProgress() {
+        return (List<Map<String, Object>>) browser.js("""
+                return [...document.querySelectorAll('#t-uploads > li[data-kind=upload]')].map((li) => ({
+                  id: li.dataset.id,
+                  name: li.querySelector(':scope > .fname').textContent,
+                  offset: li.dataset.offset,
+                  parts: [...li.querySelectorAll('ol.parts > li[data-kind=part]')].map((p) => p.querySelector('.fname').textContent),
+                }));""");
+    }
+
+    @Test
+    void anUploadInFourPartsShowsAsOneUploadWithItsNameAndItsPartsUnderIt() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        server = ServeProcess.start(root);
+        String base = "http://127.0.0.1:" + server.port();
+        browser = Browser.start(tmp, 1280, 1000);
+        browser.driver.get(base + "/");
+        browser.await("the transfers view's first poll", Duration.ofSeconds(10),
+                () -> browser.driver.findElement(By.id("transfers-status")).getText().startsWith("Updated at"));
+
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        // four parts of 8 MiB, the smallest put makes
+        byte[] data = new byte[32 << 20];
+        new Random(16).nextBytes(data);
+        Files.write(local.resolve("film.mkv"), data);
+        // 32 MiB at 4 MiB/s: about 8 s
+        get = GetProcess.command(tmp.resolve("logs"), Map.of("XDG_STATE_HOME", tmp.resolve("xdg").toString()),
+                List.of("put", "-x", "4", "--limit-rate", "4M", "-q", "--state", tmp.resolve("put-state").toString(),
+                        local.resolve("film.mkv").toString(), base + "/uploads/"));
+
+        List<List<Map<String, Object>>> seen = new ArrayList<>();
+        boolean screenshot = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && get.process.isAlive()) {
+            List<Map<String, Object>> now = uploadsInProgress();
+            if (!now.isEmpty()) {
+                seen.add(now);
+                if (!screenshot && Long.parseLong(String.valueOf(now.get(0).get("offset"))) > 4 << 20) {
+                    browser.screenshot("upload-parts");
+                    screenshot = true;
+                }
+            }
+            Thread.sleep(200);
+        }
+        assertThat(get.await(Duration.ofSeconds(30)).exitCode()).as("put: %s", GetProcess.read(get.stderr)).isZero();
+        assertThat(Files.readAllBytes(root.resolve("film.mkv"))).isEqualTo(data);
+
+        assertThat(seen).as("the upload seen in progress").isNotEmpty();
+        for (List<Map<String, Object>> render : seen) {
+            assertThat(render).as("one upload in progress, not four nameless ones").hasSize(1);
+            assertThat(render.get(0).get("name")).isEqualTo("film.mkv");
+            assertThat((List<Object>) render.get(0).get("parts"))
+                    .containsExactly("part 1 of 4", "part 2 of 4", "part 3 of 4", "part 4 of 4");
+        }
+        browser.await("the upload in the finished list", Duration.ofSeconds(10), () -> browser.driver
+                .findElements(By.cssSelector("#t-done li[data-kind=upload]")).stream()
+                .anyMatch(li -> li.getText().contains("film.mkv") && li.getText().contains("in 4 parts")));
+        assertThat(browser.driver.findElements(By.cssSelector("#t-done li[data-kind=upload]"))).hasSize(1);
         assertThat(browser.severe()).isEmpty();
     }
 }

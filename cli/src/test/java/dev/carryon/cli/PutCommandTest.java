@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -337,11 +340,34 @@ class PutCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void parallelPartsToCarryonServe() throws Exception {
         Path f = file("parts.bin", 20 * MIB, 12);
         GetProcess.Result r = put(f.toString(), endpoint(), "-x", "2", "--json");
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(first(r.events(), "start")).containsEntry("parts", 2L);
         assertThat(GetProcess.sha256(root.resolve("parts.bin"))).isEqualTo(GetProcess.sha256(f));
+
+        // The server's journal lists one upload, under the file's name, with its two parts under it.
+        HttpClient http = HttpClient.newHttpClient();
+        List<Object> uploads = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> t = http.send(HttpRequest.newBuilder(URI.create(server.url() + "-/api/transfers"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(t.statusCode()).isEqualTo(200);
+            uploads = (List<Object>) GetProcess.parseObject(t.body()).get("uploads");
+            if (uploads.size() == 1 && "done".equals(((Map<String, Object>) uploads.get(0)).get("state"))) {
+                break;
+            }
+            Thread.sleep(100); // the journal looks at the upload records once a second
+        }
+        assertThat(uploads).as("the journal's uploads").hasSize(1);
+        Map<String, Object> u = (Map<String, Object>) uploads.get(0);
+        assertThat(u).containsEntry("name", "parts.bin").containsEntry("state", "done")
+                .containsEntry("offset", (long) 20 * MIB).containsEntry("length", (long) 20 * MIB);
+        List<Map<String, Object>> parts = (List<Map<String, Object>>) u.get("parts");
+        assertThat(parts).hasSize(2).allSatisfy(p -> assertThat(p).containsEntry("state", "done"));
+        assertThat(parts.stream().mapToLong(p -> (Long) p.get("length")).sum()).isEqualTo(20L * MIB);
     }
 }

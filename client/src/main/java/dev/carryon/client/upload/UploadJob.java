@@ -257,11 +257,30 @@ final class UploadJob {
                 java.util.Arrays.fill(offsets, 0);
             }
         }
-        if (urls.isEmpty()) {
+        // The final upload, when it was made before the parts were sent (a run that was stopped remembers it).
+        URI whole = null;
+        if (resumed && entry.upload() != null) {
+            URI known = URI.create(entry.upload());
+            long[] state = offsetOf(known);
+            if (state != null && (state[1] == size || state[1] < 0)) {
+                whole = known;
+            }
+        }
+        boolean fresh = urls.isEmpty();
+        if (fresh) {
             for (int i = 0; i < parts; i++) {
                 urls.add(create(lengths[i], TusFields.Concat.PARTIAL, new long[1], false));
             }
-            save(null, urls.stream().map(URI::toString).toList(), false);
+        }
+        if (whole == null && caps.has("concatenation-unfinished")) {
+            // Made now, with the file's name, rather than once every part is there: a server can then show the parts
+            // as the one file they make up while they travel (carryon serve's page does), and it assembles the file
+            // itself when the last part completes.
+            whole = concatenate(urls);
+            fresh = true;
+        }
+        if (fresh) {
+            save(whole, urls.stream().map(URI::toString).toList(), false);
         }
         acknowledged = offsets.clone();
         begin(new UploadListener.Started(file, endpoint, urls.get(0), size, sum(offsets), resumed, parts));
@@ -294,6 +313,15 @@ final class UploadJob {
             }
         } finally {
             pool.shutdownNow();
+        }
+        if (whole != null) {
+            long[] state = offsetOf(whole);
+            if (state != null && state[0] == size && state[1] == size) {
+                return whole;
+            }
+            // Not assembled (a server that lost the final, or one that assembles only when asked): a final of its
+            // own, from parts that are all complete, is assembled at once.
+            listener.notice(file, "the final upload " + whole + " was not assembled: joining the parts again");
         }
         return concatenate(urls);
     }

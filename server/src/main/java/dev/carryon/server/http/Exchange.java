@@ -4,10 +4,14 @@ import dev.carryon.core.journal.DownloadEvent;
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.MultipartLayout;
 import dev.carryon.server.files.FileBody;
+import dev.carryon.server.journal.SendQueues;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.transport.ConnectionGuard;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.FileRegion;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +31,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.AsciiString;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -42,6 +47,15 @@ final class Exchange {
 
     private static final AsciiString SERVER = AsciiString.cached("carryon");
     private static final long LINGER_SECONDS = 2;
+    /** The connection's finished response whose last bytes were still in its send queue when it ended. */
+    private static final AttributeKey<Exchange> TAIL = AttributeKey.valueOf("carryon.journalTail");
+    /** How long a finished response's queued bytes are watched for; beyond it they are not counted as received. */
+    private static final long TAIL_WATCH_NANOS = TimeUnit.MINUTES.toNanos(2);
+    /**
+     * Bodies shorter than this count when the socket takes them, as the queue cannot hold back more than they are:
+     * reading the kernel's table for every small range request would cost more than the error it removes.
+     */
+    private static final long WATCHED_BODY = 1 << 20;
 
     private final ChannelHandlerContext ctx;
     private final ServerContext server;
@@ -59,6 +73,21 @@ final class Exchange {
     private MultipartLayout journalMultipart;
     private long journalReported;
     private long journalReportedNanos;
+    // The connection's send queue, where it can be read (HTTP/1.1 over TCP on Linux; see SendQueues): the journal
+    // counts bytes once the client's system has acknowledged them, not when the socket took them. Checked every
+    // second while the body goes out and, once it has ended, until what was still queued has drained. Null:
+    // bytes count when the socket takes them. All on the connection's event loop.
+    private SendQueues queues;
+    private int localPort;
+    private int remotePort;
+    private long lastQueued = SendQueues.UNKNOWN;
+    private long progressed;
+    /** The chunked body being sent, whose progress is what it has produced so far. */
+    private ChunkedInput<?> journalBody;
+    private boolean ended;
+    private long endedNanos;
+    private String endedRemote;
+    private boolean settled;
 
     Exchange(ChannelHandlerContext ctx, ServerContext server, HttpRequest request, ConnectionGuard guard,
              boolean http2) {
@@ -68,6 +97,14 @@ final class Exchange {
         this.guard = guard;
         this.http2 = http2;
         this.keepAlive = http2 || (HttpUtil.isKeepAlive(request) && !server.shuttingDown());
+        if (!http2) {
+            // An HTTP/1.1 client asks again only once it has read the whole response before (without pipelining,
+            // which no downloader uses): whatever of that one was still queued has arrived.
+            Exchange before = ctx.channel().attr(TAIL).getAndSet(null);
+            if (before != null) {
+                before.settle(true);
+            }
+        }
     }
 
     HttpRequest request() {
@@ -105,7 +142,123 @@ final class Exchange {
             journalRange = range;
             journalMultipart = multipart;
             journalReportedNanos = startNanos;
+            SendQueues q = server.journal().sendQueues();
+            long body = range != null ? range.length() : multipart != null ? multipart.contentLength() : 0;
+            if (!http2 && body >= WATCHED_BODY && q.available()
+                    && ctx.channel().localAddress() instanceof InetSocketAddress local
+                    && ctx.channel().remoteAddress() instanceof InetSocketAddress peer) {
+                queues = q;
+                localPort = local.getPort();
+                remotePort = peer.getPort();
+                queues.want();
+                scheduleWatch();
+            }
         }
+    }
+
+    /**
+     * Of the first {@code upTo} body bytes handed to the socket, how many the client's system has: those not in
+     * the connection's send queue at the journal's last reading (at most about a second old). The queue also
+     * holds the response's head, so this errs low until the queue is empty.
+     */
+    private long delivered(long upTo) {
+        SendQueues.Snapshot s = queues.snapshot();
+        long q = s.queued(localPort, remotePort);
+        if (q >= 0) {
+            lastQueued = q;
+            return Math.max(journalReported, upTo - q);
+        }
+        if (s.listed(localPort, remotePort) || s.takenNanos() > startNanos) {
+            // two connections with these ports (not told apart), or gone from the table since this response
+            // began (closed: delivered, or reset and then cut): what the socket took, as without the table
+            return upTo;
+        }
+        return journalReported; // no reading of this connection yet: held until there is one
+    }
+
+    /**
+     * Bytes still in Netty's outbound buffer for this connection, not yet handed to the socket. The progress of a
+     * chunked body is what the body has produced, which runs a chunk ahead (a sendfile region is up to 16 MiB).
+     */
+    private long notYetWritten() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null) {
+            return 0;
+        }
+        long[] pending = new long[1];
+        try {
+            out.forEachFlushedMessage(m -> {
+                if (m instanceof FileRegion r) {
+                    pending[0] += r.count() - r.transferred();
+                } else if (m instanceof ByteBuf b) {
+                    pending[0] += b.readableBytes();
+                }
+                return true;
+            });
+        } catch (Exception e) {
+            return 0; // the processor throws nothing
+        }
+        return pending[0];
+    }
+
+    /**
+     * Body bytes the socket has taken: what the body produced less what Netty still holds. (The progress events
+     * of a chunked write come when a chunk has gone, a sendfile region of up to 16 MiB, and then tell what the
+     * body has produced, a chunk ahead.)
+     */
+    private long taken() {
+        long produced = journalBody != null ? Math.max(progressed, journalBody.progress()) : progressed;
+        return Math.max(0, produced - notYetWritten());
+    }
+
+    private void scheduleWatch() {
+        ctx.channel().eventLoop().schedule(this::watch, 1, TimeUnit.SECONDS);
+    }
+
+    /** Every second: reports what more the client's system has, while the body goes out and after it ended. */
+    private void watch() {
+        if (settled) {
+            return;
+        }
+        if (!ended) {
+            long got = delivered(taken());
+            if (got > journalReported) {
+                journalReport(remote(), got, false);
+            }
+        } else {
+            SendQueues.Snapshot s = queues.snapshot();
+            if (s.takenNanos() > endedNanos) {
+                long q = s.queued(localPort, remotePort);
+                if (q == 0 || q == SendQueues.UNKNOWN) {
+                    // drained, or closed (its kernel delivers what it held before the FIN), or not told apart
+                    settle(true);
+                    return;
+                }
+                if (progressed - q > journalReported) {
+                    journalReport(endedRemote, progressed - q, false);
+                }
+            }
+            if (System.nanoTime() - endedNanos > TAIL_WATCH_NANOS) {
+                settle(false); // a client that stopped reading: not known to have arrived
+                return;
+            }
+        }
+        scheduleWatch();
+    }
+
+    /** Stops watching the queue, reporting the rest of an ended body as received or not. */
+    private void settle(boolean received) {
+        if (settled) {
+            return;
+        }
+        settled = true;
+        if (received && ended && progressed > journalReported) {
+            journalReport(endedRemote, progressed, false);
+        }
+        if (!http2) {
+            ctx.channel().attr(TAIL).compareAndSet(this, null);
+        }
+        queues.release();
     }
 
     /** Reports the body bytes {@code [reported, upTo)} to the journal: one event, one non-blocking offer. */
@@ -147,6 +300,9 @@ final class Exchange {
         stamp(head);
         int status = head.status().code();
         boolean corked = cork(body);
+        if (journalEtag != null) {
+            journalBody = body;
+        }
         ctx.write(head);
         ChannelProgressivePromise promise = ctx.newProgressivePromise();
         long[] sent = new long[1];
@@ -154,12 +310,17 @@ final class Exchange {
             @Override
             public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
                 sent[0] = progress;
-                // A long body shows its progress in the journal about once a second, not only when it ends.
-                if (journalEtag != null) {
+                progressed = progress;
+                // A long body shows its progress in the journal about once a second, not only when it ends (with
+                // the send queue read, watch() does it).
+                if (journalEtag != null && queues == null) {
                     long now = System.nanoTime();
                     if (now - journalReportedNanos >= 1_000_000_000L) {
                         journalReportedNanos = now;
-                        journalReport(remote(), progress, false);
+                        long taken = taken();
+                        if (taken > journalReported) {
+                            journalReport(remote(), taken, false);
+                        }
                     }
                 }
             }
@@ -229,8 +390,25 @@ final class Exchange {
         AccessLog log = server.accessLog();
         boolean fileBody = journalEtag != null && (status == 200 || status == 206);
         String remote = log != null || fileBody ? remote() : null;
-        if (fileBody) {
+        if (fileBody && queues != null && !cut) {
+            progressed = sent;
+            journalReport(remote, delivered(sent), true);
+            if (journalReported < sent) {
+                ended = true;
+                endedNanos = System.nanoTime();
+                endedRemote = remote;
+                ctx.channel().attr(TAIL).set(this); // watch() goes on with it
+            } else {
+                settle(false);
+            }
+        } else if (fileBody && queues != null) {
+            // cut: the connection is gone, and so are the bytes its queue held at the last reading
+            journalReport(remote, lastQueued >= 0 ? Math.max(journalReported, sent - lastQueued) : sent, true);
+            settle(false);
+        } else if (fileBody) {
             journalReport(remote, sent, true);
+        } else if (queues != null) {
+            settle(false);
         }
         if (log != null) {
             log.log(new AccessLog.Entry(remote, startMillis, request.method().name(), request.uri(),

@@ -129,7 +129,13 @@ final class ListingPage {
             b.append("<section id=\"transfers\" class=\"transfers\" aria-labelledby=\"transfers-h\" hidden>\n")
                     .append("<h2 id=\"transfers-h\">Transfers</h2>\n")
                     .append("<p id=\"transfers-status\" class=\"note\" role=\"status\"></p>\n")
-                    .append("<h3>Downloads in progress</h3>\n<ul id=\"t-downloads\" class=\"tlist\"></ul>\n")
+                    .append("<h3>Downloads in progress</h3>\n")
+                    // What the server can know is what the client's system acknowledged, not what it has written.
+                    .append("<p id=\"t-downloads-note\" class=\"note\">Sent counts the bytes the client's ")
+                    .append("system has acknowledged (elsewhere than on Linux: those handed to the network). A ")
+                    .append("client that reads slower than the link may not have written the last of them yet, ")
+                    .append("up to its receive buffer per connection, until it catches up.</p>\n")
+                    .append("<ul id=\"t-downloads\" class=\"tlist\"></ul>\n")
                     .append("<h3>Uploads in progress</h3>\n<ul id=\"t-uploads\" class=\"tlist\"></ul>\n")
                     .append("<h3>Recently finished</h3>\n<ul id=\"t-done\" class=\"tlist\"></ul>\n")
                     .append("</section>\n");

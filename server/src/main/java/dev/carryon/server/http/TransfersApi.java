@@ -179,6 +179,22 @@ final class TransfersApi {
                 g.writeNumberField("created", u.created());
                 g.writeNumberField("lastActivity", u.lastActivity());
                 g.writeStringField("state", state.label());
+                g.writeArrayFieldStart("parts");
+                for (TransferJournal.UploadView p : u.parts()) {
+                    g.writeStartObject();
+                    g.writeStringField("id", p.id());
+                    g.writeNumberField("offset", p.offset());
+                    if (p.length() < 0) {
+                        g.writeNullField("length");
+                    } else {
+                        g.writeNumberField("length", p.length());
+                    }
+                    g.writeNumberField("bytesPerSecond", p.bytesPerSecond(now));
+                    g.writeNumberField("lastActivity", p.lastActivity());
+                    g.writeStringField("state", p.state(now).label());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,20 @@ public final class TransferJournal implements AutoCloseable {
     /** The most uploads the journal follows (the most recently changed). */
     public static final int MAX_UPLOADS = 1000;
 
-    /** One upload as the journal shows it. */
+    /**
+     * One upload as the journal shows it. A final upload (tus concatenation) carries its parts, which are not
+     * listed on their own: {@code carryon put -x 4} is one file in four parts, not four nameless uploads. Until
+     * it is assembled, its offset is what its parts hold together, its length theirs when its own is not known
+     * yet, and its last activity their latest.
+     *
+     * @param parts the parts of a final upload, in its order (those the journal still has); empty for any other
+     */
     public record UploadView(String id, String name, long offset, long length, long created, long lastActivity,
-                             Upload.State state, RateWindow rate) {
+                             Upload.State state, RateWindow rate, List<UploadView> parts) {
+
+        public UploadView {
+            parts = List.copyOf(parts);
+        }
 
         public double bytesPerSecond(long nowMillis) {
             return rate == null ? 0 : rate.perSecond(nowMillis);
@@ -86,6 +98,8 @@ public final class TransferJournal implements AutoCloseable {
     private final long pruneEveryMillis;
     private volatile boolean running = true;
     private volatile View view = new View(List.of(), List.of());
+    private final SendQueues sendQueues = new SendQueues();
+    private static final long QUEUES_EVERY_MILLIS = 1000;
 
     // Owned by the journal's thread.
     private final Set<DownloadSession> unpublished = new LinkedHashSet<>();
@@ -151,6 +165,11 @@ public final class TransferJournal implements AutoCloseable {
         return view;
     }
 
+    /** The connections' send queues, so that a response counts what its client received (see SendQueues). */
+    public SendQueues sendQueues() {
+        return sendQueues;
+    }
+
     private void run() {
         List<DownloadEvent> batch = new ArrayList<>(1024);
         long lastWrite = 0;
@@ -158,6 +177,7 @@ public final class TransferJournal implements AutoCloseable {
         long lastPrune = lastUploads;
         long lastGauges = lastUploads;
         long lastPublish = 0;
+        long lastQueues = 0;
         while (running || !queue.isEmpty()) {
             try {
                 DownloadEvent e;
@@ -176,6 +196,10 @@ public final class TransferJournal implements AutoCloseable {
                 log.warn("the transfer journal could not record an event", e);
             }
             long now = System.currentTimeMillis();
+            if (sendQueues.wanted() && now - lastQueues >= QUEUES_EVERY_MILLIS) {
+                sendQueues.refresh();
+                lastQueues = now;
+            }
             try {
                 // A copy of a changed session costs its coverage's length: at most four a second.
                 boolean changed = !unpublished.isEmpty() && now - lastPublish >= PUBLISH_EVERY_MILLIS;
@@ -271,28 +295,74 @@ public final class TransferJournal implements AutoCloseable {
 
     private void followUploads(long now) {
         List<UploadStore.RecentUpload> rows = uploadSource.recent(MAX_UPLOADS);
+        Map<String, UploadStore.RecentUpload> byId = new HashMap<>();
+        Set<String> inAFinal = new HashSet<>();
+        for (UploadStore.RecentUpload row : rows) {
+            byId.put(row.upload().id(), row);
+            if (row.upload().isFinal()) {
+                inAFinal.addAll(row.upload().concat().parts());
+            }
+        }
         Map<String, UploadRate> seen = new HashMap<>();
         List<UploadView> out = new ArrayList<>(rows.size());
         for (UploadStore.RecentUpload row : rows) {
             Upload u = row.upload();
-            UploadRate r = uploadRates.get(u.id());
-            if (r == null) {
-                r = new UploadRate();
-                // Bytes of an upload begun before the journal was watching are not a rate.
-                r.offset = u.created().toEpochMilli() >= startedMillis ? 0 : u.offset();
+            if (u.isPartial() && inAFinal.contains(u.id())) {
+                continue; // shown under its final
             }
-            if (u.offset() > r.offset) {
-                r.rate.add(u.offset() - r.offset, row.updatedMillis(), u.created().toEpochMilli());
+            List<UploadView> parts = new ArrayList<>();
+            long offset = u.offset();
+            long length = u.length();
+            long changed = row.updatedMillis();
+            if (u.isFinal()) {
+                long held = 0;
+                long total = 0;
+                boolean lengthsKnown = true;
+                for (String partId : u.concat().parts()) {
+                    UploadStore.RecentUpload p = byId.get(partId);
+                    if (p == null) {
+                        lengthsKnown = false; // swept, or beyond the most recent MAX_UPLOADS
+                        continue;
+                    }
+                    Upload part = p.upload();
+                    parts.add(view(part, null, part.offset(), part.length(), p.updatedMillis(), List.of(), seen));
+                    held += part.offset();
+                    lengthsKnown &= part.lengthKnown();
+                    total += Math.max(0, part.length());
+                    changed = Math.max(changed, p.updatedMillis());
+                }
+                if (u.state() == Upload.State.ACTIVE) {
+                    // concatenation-unfinished: nothing is in the final itself until its last part completes
+                    if (length < 0 && lengthsKnown) {
+                        length = total;
+                    }
+                    offset = length >= 0 ? Math.min(held, length) : held;
+                }
             }
-            r.offset = u.offset();
-            seen.put(u.id(), r);
             String name = u.metadata().text("filename").or(() -> u.metadata().text("name")).orElse(null);
-            out.add(new UploadView(u.id(), name, u.offset(), u.length(), u.created().toEpochMilli(),
-                    row.updatedMillis(), u.state(), r.rate.copy()));
+            out.add(view(u, name, offset, length, changed, parts, seen));
         }
         uploadRates.clear();
         uploadRates.putAll(seen);
         uploads = List.copyOf(out);
+    }
+
+    /** An upload's view, its speed from how far {@code offset} moved since the last look. */
+    private UploadView view(Upload u, String name, long offset, long length, long changed, List<UploadView> parts,
+                            Map<String, UploadRate> seen) {
+        UploadRate r = uploadRates.get(u.id());
+        if (r == null) {
+            r = new UploadRate();
+            // Bytes of an upload begun before the journal was watching are not a rate.
+            r.offset = u.created().toEpochMilli() >= startedMillis ? 0 : offset;
+        }
+        if (offset > r.offset) {
+            r.rate.add(offset - r.offset, changed, u.created().toEpochMilli());
+        }
+        r.offset = offset;
+        seen.put(u.id(), r);
+        return new UploadView(u.id(), name, offset, length, u.created().toEpochMilli(), changed, u.state(),
+                r.rate.copy(), parts);
     }
 
     private void publish() {

@@ -560,7 +560,7 @@ function downloadItem(d) {
   bar.setAttribute('aria-label', `${pct}% of ${d.path} sent, in ${(d.coverage || []).length} pieces`);
   const who = [d.client, d.userAgent].filter(Boolean).join(' · ');
   // The journal counts a request when its response has ended: none yet while the first ones still run.
-  let state = `${pct}% · ${humanSize(d.covered)} of ${humanSize(d.size)}`;
+  let state = `${pct}% sent · ${humanSize(d.covered)} of ${humanSize(d.size)}`;
   if (d.requests > 0) state += ` · ${d.requests} request${d.requests === 1 ? '' : 's'} done`;
   if (d.state === 'active' && d.bytesPerSecond > 0) state += ` · ${humanSize(d.bytesPerSecond)}/s`;
   if (d.state === 'idle') state += ' · idle';
@@ -578,9 +578,28 @@ function uploadItem(u) {
   let state = known ? `${pct}% · ${humanSize(u.offset)} of ${humanSize(u.length)}` : `${humanSize(u.offset)} so far`;
   if (u.state === 'active' && u.bytesPerSecond > 0) state += ` · ${humanSize(u.bytesPerSecond)}/s`;
   if (u.state === 'idle') state += ' · idle';
-  return h('li', {'data-kind': 'upload', 'data-id': u.id, 'data-state': u.state, 'data-offset': u.offset},
-    h('span', {class: 'fname'}, u.name || u.id), h('span', {class: 'meta'}, `since ${timeOf(u.created)}`),
-    p, h('span', {class: 'state'}, state));
+  const parts = u.parts || [];
+  // A file sent in parallel parts (tus concatenation, e.g. carryon put -x 4) is one upload: its parts go under it.
+  if (parts.length) state += ` · ${parts.length} parts`;
+  return h('li', {'data-kind': 'upload', 'data-id': u.id, 'data-state': u.state, 'data-offset': u.offset,
+    'data-parts': parts.length},
+  h('span', {class: 'fname'}, u.name || u.id), h('span', {class: 'meta'}, `since ${timeOf(u.created)}`),
+  p, h('span', {class: 'state'}, state),
+  parts.length ? h('ol', {class: 'parts'}, ...parts.map(partItem)) : null);
+}
+
+function partItem(p, i, all) {
+  const known = p.length !== null && p.length !== undefined;
+  const pct = known && p.length > 0 ? Math.floor((p.offset / p.length) * 100) : (known ? 100 : null);
+  let state = known ? `${pct}% · ${humanSize(p.offset)} of ${humanSize(p.length)}` : `${humanSize(p.offset)} so far`;
+  if (p.state === 'done') state = `complete · ${humanSize(p.offset)}`;
+  else if (p.state === 'active' && p.bytesPerSecond > 0) state += ` · ${humanSize(p.bytesPerSecond)}/s`;
+  else if (p.state === 'idle') state += ' · idle';
+  return h('li', {'data-kind': 'part', 'data-id': p.id, 'data-state': p.state, 'data-offset': p.offset},
+    h('span', {class: 'fname'}, `part ${i + 1} of ${all.length}`),
+    h('progress', {max: known ? Math.max(1, p.length) : null, value: known ? p.offset : null,
+      'aria-label': `Part ${i + 1} of ${all.length}`}),
+    h('span', {class: 'state'}, state));
 }
 
 function doneItem(t) {
@@ -589,7 +608,7 @@ function doneItem(t) {
   const pct = isDownload ? (t.size > 0 ? Math.floor((t.covered / t.size) * 100) : 100) : 100;
   const what = isDownload
     ? `downloaded${pct < 100 ? ` ${pct}%` : ''} by ${t.client || 'a client'} in ${t.requests} request${t.requests === 1 ? '' : 's'}`
-    : `uploaded (${humanSize(t.length ?? t.offset)})`;
+    : `uploaded (${humanSize(t.length ?? t.offset)}${(t.parts || []).length ? ` in ${t.parts.length} parts` : ''})`;
   const attrs = {'data-kind': t.kind, 'data-id': t.id, 'data-state': t.state};
   if (isDownload) Object.assign(attrs, {'data-path': t.path, 'data-covered': t.covered, 'data-size': t.size, 'data-percent': pct});
   return h('li', attrs, h('span', {class: 'fname'}, name), h('span', {class: 'meta'}, timeOf(t.lastActivity)),

@@ -31,6 +31,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The transfer journal through a real server: real sockets, real files, the JSON API, the state database. */
 @Timeout(120)
@@ -237,7 +238,9 @@ class TransferJournalTest {
 
         JsonNode u = t.get("uploads").get(0);
         assertThat(names(u)).containsExactly("bytesPerSecond", "created", "id", "lastActivity", "length", "name",
-                "offset", "state");
+                "offset", "parts", "state");
+        assertThat(u.get("parts").isArray()).isTrue();
+        assertThat(u.get("parts")).isEmpty();
         assertThat(u.get("id").asText()).isEqualTo(id);
         assertThat(u.get("name").asText()).isEqualTo("report.pdf");
         assertThat(u.get("offset").asLong()).isEqualTo(4);
@@ -264,6 +267,92 @@ class TransferJournalTest {
         assertThat(finished.get("offset").asLong()).isEqualTo(10);
         assertThat(finished.get("state").asText()).isEqualTo("done");
         assertThat(transfers("?state=done").get("uploads")).extracting(n -> n.get("id").asText()).containsExactly(id);
+    }
+
+    /** POST to the tus endpoint with the given headers; the new upload's URL. */
+    private URI createUpload(String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Tus-Resumable", "1.0.0");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> created = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return server.uri("/").resolve(created.headers().firstValue("Location").orElseThrow());
+    }
+
+    private void patch(URI upload, long offset, String bytes) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(upload)
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes.getBytes(StandardCharsets.US_ASCII)))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", Long.toString(offset))
+                .header("Content-Type", "application/offset+octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    }
+
+    private static String idOf(URI upload) {
+        return upload.getPath().substring(upload.getPath().lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void theParallelPartsOfAnUploadAreListedUnderTheirFinalUploadAndItsName() throws Exception {
+        start(b -> b);
+        // As carryon put -x 2 does where concatenation-unfinished is offered: the parts, then at once the final
+        // with the file's name, then the parts' bytes.
+        URI first = createUpload("Upload-Length", "6", "Upload-Concat", "partial");
+        URI second = createUpload("Upload-Length", "4", "Upload-Concat", "partial");
+        String metadata = "filename " + Base64.getEncoder().encodeToString("film.mkv".getBytes(StandardCharsets.UTF_8));
+        URI whole = createUpload("Upload-Concat", "final;" + first.getPath() + " " + second.getPath(),
+                "Upload-Metadata", metadata);
+        patch(first, 0, "abc");
+        patch(second, 0, "wx");
+
+        JsonNode t = Poll.until(WAIT, this::transfers, v -> v.get("uploads").size() == 1
+                && v.get("uploads").get(0).get("offset").asLong() == 5);
+        assertThat(t.get("uploads")).as("journal: %s", t).hasSize(1);
+        JsonNode u = t.get("uploads").get(0);
+        assertThat(u.get("id").asText()).isEqualTo(idOf(whole));
+        assertThat(u.get("name").asText()).isEqualTo("film.mkv");
+        assertThat(u.get("length").asLong()).isEqualTo(10);
+        assertThat(u.get("state").asText()).isEqualTo("active");
+        assertThat(u.get("parts")).extracting(p -> p.get("id").asText()).containsExactly(idOf(first), idOf(second));
+        assertThat(u.get("parts")).extracting(p -> p.get("offset").asLong()).containsExactly(3L, 2L);
+        assertThat(u.get("parts")).extracting(p -> p.get("length").asLong()).containsExactly(6L, 4L);
+        assertThat(u.get("parts")).extracting(p -> p.get("state").asText()).containsExactly("active", "active");
+
+        // The last byte of the last part assembles the final: one upload, done, with both parts done.
+        patch(first, 3, "def");
+        patch(second, 2, "yz");
+        t = Poll.until(WAIT, this::transfers, v -> v.get("uploads").size() == 1
+                && v.get("uploads").get(0).get("state").asText().equals("done"));
+        u = t.get("uploads").get(0);
+        assertThat(u.get("state").asText()).as("journal: %s", t).isEqualTo("done");
+        assertThat(u.get("offset").asLong()).isEqualTo(10);
+        assertThat(u.get("parts")).extracting(p -> p.get("state").asText()).containsExactly("done", "done");
+        assertThat(server.root().resolve("film.mkv")).hasContent("abcdefwxyz");
+        assertThat(transfers("?state=active").get("uploads")).isEmpty();
+    }
+
+    @Test
+    void partsWithoutAFinalYetAreListedOnTheirOwnAndGoUnderItOnceItExists() throws Exception {
+        start(b -> b);
+        // tus-js-client's parallel uploads, and carryon put against a server without concatenation-unfinished,
+        // make the final only when the parts are complete.
+        URI first = createUpload("Upload-Length", "2", "Upload-Concat", "partial");
+        URI second = createUpload("Upload-Length", "2", "Upload-Concat", "partial");
+        patch(first, 0, "ab");
+        JsonNode t = Poll.until(WAIT, this::transfers, v -> v.get("uploads").size() == 2);
+        assertThat(t.get("uploads")).extracting(u -> u.get("name").isNull()).containsExactly(true, true);
+
+        patch(second, 0, "cd");
+        String metadata = "filename " + Base64.getEncoder().encodeToString("late.bin".getBytes(StandardCharsets.UTF_8));
+        URI whole = createUpload("Upload-Concat", "final;" + first.getPath() + " " + second.getPath(),
+                "Upload-Metadata", metadata);
+        t = Poll.until(WAIT, this::transfers, v -> v.get("uploads").size() == 1);
+        JsonNode u = t.get("uploads").get(0);
+        assertThat(u.get("id").asText()).as("journal: %s", t).isEqualTo(idOf(whole));
+        assertThat(u.get("name").asText()).isEqualTo("late.bin");
+        assertThat(u.get("state").asText()).isEqualTo("done");
+        assertThat(u.get("parts")).hasSize(2);
     }
 
     private static List<String> names(JsonNode n) {
@@ -363,6 +452,62 @@ class TransferJournalTest {
         assertThat(d.get("bytesSent").asLong()).isEqualTo(covered);
         assertThat(d.get("coverage").toString()).isEqualTo("[[0," + covered + "]]");
         assertThat(d.get("state").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCreditedWithWhatItsSystemAcknowledgedNotWithWhatTheSocketTook() throws Exception {
+        SendQueues table = new SendQueues();
+        assumeTrue(table.available(), "the send queues are read from /proc/net/tcp (Linux)");
+        start(b -> b);
+        int size = 64 << 20;
+        byte[] content = TestFiles.random(size, 8);
+        TestFiles.aged(server.file("slow.bin", content)); // aged: sent with sendfile(2), as a real download is
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(128 << 10);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            s.getOutputStream().write(("GET /slow.bin HTTP/1.1\r\nHost: x\r\nUser-Agent: slow/1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[1 << 16];
+            long read = 0;
+            // at full speed first, so that the connection's windows and the server's send buffer grow
+            while (read < (8 << 20)) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                read += n;
+            }
+            long readNow = read;
+            // Now the client stops reading. Its system holds at most its receive buffer more than it read; the
+            // server's socket took that and what its send queue holds besides.
+            JsonNode t = awaitDownloads("/slow.bin", l -> l.size() == 1 && l.get(0).get("covered").asLong() > readNow);
+            long covered = downloads(t, "/slow.bin").get(0).get("covered").asLong();
+            table.refresh();
+            long queued = table.snapshot().queued(server.port(), s.getLocalPort());
+            assertThat(queued).as("the server's send queue for this connection").isGreaterThan(256L << 10);
+            // Over the next readings of the queue (one a second), it never counts what is still queued.
+            long bound = read + 2L * s.getReceiveBufferSize() + (64 << 10);
+            long watchUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < watchUntil) {
+                covered = downloads(transfers(), "/slow.bin").get(0).get("covered").asLong();
+                assertThat(covered).as("covered, with %d bytes read and %d queued at the server", read, queued)
+                        .isGreaterThan(read).isLessThanOrEqualTo(bound);
+                Thread.sleep(100);
+            }
+
+            // The rest, read: all of it covered, and done.
+            long body = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                read += n;
+                if (read >= size) { // the head's few bytes are in read too
+                    body = read;
+                    break;
+                }
+            }
+            assertThat(body).isPositive();
+            JsonNode done = awaitDownloads("/slow.bin", l -> l.size() == 1 && l.get(0).get("state").asText().equals("done"));
+            assertThat(downloads(done, "/slow.bin").get(0).get("covered").asLong()).isEqualTo(size);
+        }
     }
 
     @Test
