@@ -181,8 +181,39 @@ public final class UploadService implements AutoCloseable {
         return takeOverIfStalled(s).thenApplyAsync(v -> {
             Upload u = current(id);
             UploadRules.access(u, requester, Instant.now());
-            return u;
+            completeInterrupted(s);
+            return current(id);
         }, io);
+    }
+
+    /**
+     * Completes an upload whose completion was interrupted, on the service's thread: every byte recorded but the
+     * file not moved into the root, or a final whose parts are complete but which was not assembled. A kill -9
+     * between those steps leaves this (and a request cut after its last byte, before its end); a tus client that
+     * is told the full offset stops there, so the upload is completed when it is asked about, not left unserved.
+     */
+    private void completeInterrupted(Session s) {
+        Upload u;
+        synchronized (s) {
+            if (s.writer != null || s.gone) {
+                return;
+            }
+            u = s.upload;
+        }
+        if (u.state() != Upload.State.ACTIVE) {
+            return;
+        }
+        try {
+            if (u.isFinal()) {
+                assembleIfReady(s);
+            } else if (u.lengthKnown() && u.offset() == u.length()
+                    && (u.isPartial() || Files.exists(store.data(u.id())))) {
+                // Without its data file the kill came after the move: the file is served, only the record lags.
+                finish(s);
+            }
+        } catch (UploadException e) {
+            log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
+        }
     }
 
     /** The committed record, from memory or the store; empty if there is none. */
