@@ -763,9 +763,16 @@ public final class UploadService implements AutoCloseable {
     private Path place(Path data, Upload u) throws IOException {
         String suggested = u.metadata().text("filename").or(() -> u.metadata().text("name")).orElse(null);
         for (int attempt = 0; attempt < 5; attempt++) {
+            // A name that is already this data file's hard link is not taken: a kill after the link and before
+            // the unlink left it, and the upload is finished again on restart without a second copy.
             String name = StoredName.choose(suggested, u.id(), settings.overwrite(),
-                    n -> Files.exists(root.resolve(n)));
+                    n -> Files.exists(root.resolve(n)) && !sameFile(root.resolve(n), data));
             Path target = root.resolve(name);
+            if (!settings.overwrite() && sameFile(target, data)) {
+                Files.delete(data);
+                syncDirectory(root);
+                return target;
+            }
             if (settings.overwrite()) {
                 moveReplacing(data, target);
                 return target;
@@ -797,6 +804,14 @@ public final class UploadService implements AutoCloseable {
             }
         }
         throw new IOException("no free name for " + suggested);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void moveReplacing(Path data, Path target) throws IOException {

@@ -68,6 +68,23 @@ class UploadRecoveryTest {
         assertThat(record(id).state()).isEqualTo(Upload.State.COMPLETE);
     }
 
+    /** The same window, then killed after the hard link into the root and before the data file's unlink. */
+    @Test
+    void anUploadKilledAfterItsLinkIntoTheRootIsNotServedTwice() throws Exception {
+        byte[] data = random(90_000, 2);
+        String u = create(data.length, "linked.bin");
+        assertThat(patch(u, 0, data).statusCode()).isEqualTo(204);
+        String id = id(u);
+        server.restart(() -> rewind(id, "linked.bin", true));
+
+        HttpResponse<String> h = send("HEAD", u, null);
+        assertThat(h.statusCode()).isEqualTo(200);
+        assertThat(Files.readAllBytes(server.root().resolve("linked.bin"))).isEqualTo(data);
+        assertThat(served()).as("no second copy under another name").containsExactly("linked.bin");
+        assertThat(dataFiles()).isEmpty();
+        assertThat(record(id).state()).isEqualTo(Upload.State.COMPLETE);
+    }
+
     /** Killed while a final upload was being assembled from its complete parts: the restart assembles it. */
     @Test
     void aFinalKilledDuringItsAssemblyIsAssembledWhenAskedAbout() throws Exception {
