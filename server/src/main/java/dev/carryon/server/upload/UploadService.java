@@ -988,9 +988,30 @@ public final class UploadService implements AutoCloseable {
                     metrics.uploadExpired();
                 }
                 store.purgeExpired(now.minus(java.time.Duration.ofDays(7)));
+                removeUnrecorded();
             }).get();
         } catch (Exception e) {
             log.warn("sweeping expired uploads failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Removes data files that no record names: a kill between creating an upload's data file and recording the
+     * upload, or between deleting a record and its file, leaves one that nothing else would ever remove. Creation
+     * and termination run on this thread, as this does, so none is half way through here.
+     */
+    private void removeUnrecorded() {
+        Path dir = store.data("probe").getParent();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String id = f.getFileName().toString();
+                if (looksLikeId(id) && !sessions.containsKey(id) && store.find(id).isEmpty()) {
+                    log.info("removing the data file {}, which no upload record names", id);
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("cannot list the upload data in {}: {}", dir, e.getMessage());
         }
     }
 

@@ -123,6 +123,27 @@ class UploadRecoveryTest {
         assertThat(dataFiles()).as("the parts' data goes once the final is served").isEmpty();
     }
 
+    /**
+     * Killed between creating an upload's data file and recording it (or, at termination, between deleting the
+     * record and the file): a data file no record names, which nothing would ever remove. The sweep does.
+     */
+    @Test
+    void aDataFileNoRecordNamesIsRemovedByTheSweep() throws Exception {
+        byte[] data = random(10_000, 5);
+        String u = create(data.length, "kept.bin");
+        assertThat(patch(u, 0, java.util.Arrays.copyOf(data, 4000)).statusCode()).isEqualTo(204);
+        String orphan = UploadService.newId();
+        server.restart(() -> {
+            try (StateStore store = StateStore.open(server.state())) {
+                Files.write(store.uploads().data(orphan), data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        server.server().uploads().sweepNow();
+        assertThat(dataFiles()).as("the orphan goes, the unfinished upload's data stays").containsExactly(id(u));
+    }
+
     // ---- helpers ----
 
     /**
