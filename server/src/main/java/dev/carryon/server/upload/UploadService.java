@@ -613,13 +613,17 @@ public final class UploadService implements AutoCloseable {
                     session.writer = null;
                 }
             }
-            try {
-                if (data != null) {
-                    data.close();
+            // A discarded chunk (checksum, cut) may still have an early fsync queued: the file closes after it, or
+            // the fsync meets a closed channel and logs a failure for a chunk nobody keeps.
+            commitInFlight.whenComplete((v, e) -> {
+                try {
+                    if (data != null) {
+                        data.close();
+                    }
+                } catch (IOException ignored) {
+                    // the committed offset is what counts
                 }
-            } catch (IOException ignored) {
-                // the committed offset is what counts
-            }
+            });
             service.writing.decrementAndGet();
             stopped.complete(null);
         }
