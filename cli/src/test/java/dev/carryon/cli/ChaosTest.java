@@ -58,7 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Then: every upload is in the served root with its sha-256; every download has the served bytes, or ended
  * non-zero with a message and no final file; no response was a 5xx (there is no graceful stop here, so not even a
- * 503); and once the expiry sweep has run, no upload's data file nor an unfinished record is left: everything a
+ * 503), and the server logged no warning; and once the expiry sweep has run, no upload's data file nor an unfinished record is left: everything a
  * kill orphaned (a creation whose answer was lost, parts of an abandoned join) was cleaned up.
  *
  * <p>The kill moments come from a seeded Random as points in the uploads' progress (bytes sent), so a failure can
@@ -77,6 +77,8 @@ class ChaosTest {
      */
     static final Duration EXPIRY = Duration.ofSeconds(75);
     static final Pattern STATUS = Pattern.compile("\" (\\d{3}) ");
+    /** A warning, an error or a line of a stack trace in what the server writes to standard error. */
+    static final Pattern TROUBLE = Pattern.compile("\\b(WARN|ERROR)\\b|^\\s+at \\S+\\(|Exception\\b|^Caused by:");
     /** Child JVMs of the clients: started by the dozen on a small machine, they need no optimizing compiler. */
     static final Map<String, String> LIGHT_JVM = Map.of("JAVA_TOOL_OPTIONS",
             "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k");
@@ -317,6 +319,9 @@ class ChaosTest {
                 }
             }
             assertThat(fives).as("5xx answers").isEmpty();
+            // Nor a warning or a stack trace from the server (its standard error, all five restarts together).
+            assertThat(Files.readAllLines(dir.resolve("serve.log"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> TROUBLE.matcher(l).find()).toList()).as("what serve logged").isEmpty();
 
             // Once the sweep has run past the expiry, no upload's data is left, and no record unfinished.
             awaitCondition(EXPIRY.plus(EXPIRY), "the expiry sweep to leave no upload data nor unfinished record",
@@ -349,7 +354,7 @@ class ChaosTest {
         serve = ServeProcess.startCommand(List.of("serve", root.toString(), "--port", Integer.toString(port),
                 "--state", state.toString(), "--access-log", accessLog.toString(),
                 "--upload-expiry", EXPIRY.toSeconds() + "s", "--max-concurrent-uploads", "512",
-                "--shutdown-timeout", "1s"));
+                "--shutdown-timeout", "1s"), ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile()));
         children.add(serve.process);
     }
 
