@@ -39,9 +39,14 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code carryon ARGS} exactly as given (port, access log and all); waits for its URL line. */
     static ServeProcess startCommand(List<String> args) {
+        return startCommand(args, ProcessBuilder.Redirect.INHERIT);
+    }
+
+    /** {@link #startCommand(List)} with standard error going to {@code stderr} (e.g. appended to a file). */
+    static ServeProcess startCommand(List<String> args, ProcessBuilder.Redirect stderr) {
         List<String> cmd = command(args.toArray(String[]::new));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder(cmd).redirectError(stderr).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null) {

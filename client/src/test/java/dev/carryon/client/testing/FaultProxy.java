@@ -80,6 +80,8 @@ public final class FaultProxy implements AutoCloseable {
         private Runnable onRequest;
         private long requestCutAfter = -1;
         private long requestCorruptAt = -1;
+        private long requestStallAfter = -1;
+        private Duration requestStall = Duration.ZERO;
         private String label = "pass";
 
         private Fault copy(String what) {
@@ -99,6 +101,8 @@ public final class FaultProxy implements AutoCloseable {
             f.onRequest = onRequest;
             f.requestCutAfter = requestCutAfter;
             f.requestCorruptAt = requestCorruptAt;
+            f.requestStallAfter = requestStallAfter;
+            f.requestStall = requestStall;
             f.label = label.equals("pass") ? what : label + "+" + what;
             return f;
         }
@@ -213,6 +217,17 @@ public final class FaultProxy implements AutoCloseable {
         public Fault corruptRequestAt(long offset) {
             Fault f = copy("request-corrupt@" + offset);
             f.requestCorruptAt = offset;
+            return f;
+        }
+
+        /**
+         * Forward {@code n} bytes of the request's body (its data), then forward nothing for {@code d}, then go
+         * on: the server sees a body that falls silent, the client a request that stops moving.
+         */
+        public Fault stallRequestAfter(long n, Duration d) {
+            Fault f = copy("request-stall@" + n + "for" + d.toMillis() + "ms");
+            f.requestStallAfter = n;
+            f.requestStall = d;
             return f;
         }
 
@@ -580,11 +595,20 @@ public final class FaultProxy implements AutoCloseable {
         }
         byte[] buf = new byte[16 << 10];
         long data = 0; // data bytes forwarded
+        boolean stalled = false;
         ChunkReader chunks = chunked ? new ChunkReader(in) : null;
         while (chunked ? !chunks.done : data < length) {
+            if (fault.requestStallAfter >= 0 && !stalled && data >= fault.requestStallAfter) {
+                out.flush();
+                stalled = true;
+                sleep(fault.requestStall);
+            }
             int want = buf.length;
             if (!chunked) {
                 want = (int) Math.min(want, length - data);
+            }
+            if (fault.requestStallAfter > data && !stalled) {
+                want = (int) Math.max(1, Math.min(want, fault.requestStallAfter - data));
             }
             if (fault.requestCutAfter > 0) {
                 want = (int) Math.max(1, Math.min(want, fault.requestCutAfter - data));

@@ -181,8 +181,39 @@ public final class UploadService implements AutoCloseable {
         return takeOverIfStalled(s).thenApplyAsync(v -> {
             Upload u = current(id);
             UploadRules.access(u, requester, Instant.now());
-            return u;
+            completeInterrupted(s);
+            return current(id);
         }, io);
+    }
+
+    /**
+     * Completes an upload whose completion was interrupted, on the service's thread: every byte recorded but the
+     * file not moved into the root, or a final whose parts are complete but which was not assembled. A kill -9
+     * between those steps leaves this (and a request cut after its last byte, before its end); a tus client that
+     * is told the full offset stops there, so the upload is completed when it is asked about, not left unserved.
+     */
+    private void completeInterrupted(Session s) {
+        Upload u;
+        synchronized (s) {
+            if (s.writer != null || s.gone) {
+                return;
+            }
+            u = s.upload;
+        }
+        if (u.state() != Upload.State.ACTIVE) {
+            return;
+        }
+        try {
+            if (u.isFinal()) {
+                assembleIfReady(s);
+            } else if (u.lengthKnown() && u.offset() == u.length()
+                    && (u.isPartial() || Files.exists(store.data(u.id())))) {
+                // Without its data file the kill came after the move: the file is served, only the record lags.
+                finish(s);
+            }
+        } catch (UploadException e) {
+            log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
+        }
     }
 
     /** The committed record, from memory or the store; empty if there is none. */
@@ -582,13 +613,17 @@ public final class UploadService implements AutoCloseable {
                     session.writer = null;
                 }
             }
-            try {
-                if (data != null) {
-                    data.close();
+            // A discarded chunk (checksum, cut) may still have an early fsync queued: the file closes after it, or
+            // the fsync meets a closed channel and logs a failure for a chunk nobody keeps.
+            commitInFlight.whenComplete((v, e) -> {
+                try {
+                    if (data != null) {
+                        data.close();
+                    }
+                } catch (IOException ignored) {
+                    // the committed offset is what counts
                 }
-            } catch (IOException ignored) {
-                // the committed offset is what counts
-            }
+            });
             service.writing.decrementAndGet();
             stopped.complete(null);
         }
@@ -732,9 +767,16 @@ public final class UploadService implements AutoCloseable {
     private Path place(Path data, Upload u) throws IOException {
         String suggested = u.metadata().text("filename").or(() -> u.metadata().text("name")).orElse(null);
         for (int attempt = 0; attempt < 5; attempt++) {
+            // A name that is already this data file's hard link is not taken: a kill after the link and before
+            // the unlink left it, and the upload is finished again on restart without a second copy.
             String name = StoredName.choose(suggested, u.id(), settings.overwrite(),
-                    n -> Files.exists(root.resolve(n)));
+                    n -> Files.exists(root.resolve(n)) && !sameFile(root.resolve(n), data));
             Path target = root.resolve(name);
+            if (!settings.overwrite() && sameFile(target, data)) {
+                Files.delete(data);
+                syncDirectory(root);
+                return target;
+            }
             if (settings.overwrite()) {
                 moveReplacing(data, target);
                 return target;
@@ -766,6 +808,14 @@ public final class UploadService implements AutoCloseable {
             }
         }
         throw new IOException("no free name for " + suggested);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void moveReplacing(Path data, Path target) throws IOException {
@@ -942,9 +992,30 @@ public final class UploadService implements AutoCloseable {
                     metrics.uploadExpired();
                 }
                 store.purgeExpired(now.minus(java.time.Duration.ofDays(7)));
+                removeUnrecorded();
             }).get();
         } catch (Exception e) {
             log.warn("sweeping expired uploads failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Removes data files that no record names: a kill between creating an upload's data file and recording the
+     * upload, or between deleting a record and its file, leaves one that nothing else would ever remove. Creation
+     * and termination run on this thread, as this does, so none is half way through here.
+     */
+    private void removeUnrecorded() {
+        Path dir = store.data("probe").getParent();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String id = f.getFileName().toString();
+                if (looksLikeId(id) && !sessions.containsKey(id) && store.find(id).isEmpty()) {
+                    log.info("removing the data file {}, which no upload record names", id);
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("cannot list the upload data in {}: {}", dir, e.getMessage());
         }
     }
 

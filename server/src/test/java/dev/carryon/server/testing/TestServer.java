@@ -57,6 +57,22 @@ public final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops this server, runs {@code whileStopped} (which may change the state directory, as a crash at some point
+     * would have left it), and starts a new one with the same configuration (port aside) and state.
+     */
+    public TestServer restart(Runnable whileStopped) {
+        ServerConfig config = server.config();
+        server.close();
+        whileStopped.run();
+        try {
+            server = CarryonServer.start(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** Stops this server and starts a new one on the same root and state, its configuration adjusted. */
     public TestServer restart(UnaryOperator<ServerConfig.Builder> adjust) {
         ServerConfig config = adjust.apply(server.config().toBuilder()).build();
