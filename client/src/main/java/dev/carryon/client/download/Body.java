@@ -1,7 +1,7 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.http.BodyPiece;
 import dev.carryon.client.http.Call;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ final class Body implements AutoCloseable {
 
     private final Fetcher.Response response;
     private long position;
-    private ByteBuf pending;
+    private BodyPiece pending;
 
     Body(Fetcher.Response response, long position) {
         this.response = response;
@@ -39,10 +39,10 @@ final class Body implements AutoCloseable {
         return position;
     }
 
-    /** The next piece (the caller releases it and then calls {@link #advance}), or null at the end. */
-    ByteBuf next() throws IOException {
+    /** The next piece (the caller closes it and then calls {@link #advance}), or null at the end. */
+    BodyPiece next() throws IOException {
         if (pending != null) {
-            ByteBuf p = pending;
+            BodyPiece p = pending;
             pending = null;
             return p;
         }
@@ -60,29 +60,29 @@ final class Body implements AutoCloseable {
      */
     boolean matches(PartFile part, long until) throws IOException {
         while (position < until) {
-            ByteBuf buf = next();
-            if (buf == null) {
+            BodyPiece piece = next();
+            if (piece == null) {
                 throw new IOException("the response ended within the " + (until - position)
                         + " bytes to compare with those held");
             }
-            int n = (int) Math.min(buf.readableBytes(), until - position);
+            ByteBuffer got = piece.buffer();
+            int n = (int) Math.min(got.remaining(), until - position);
             ByteBuffer held = ByteBuffer.allocate(n);
             if (!part.read(held, position)) {
-                buf.release();
+                piece.close();
                 return false;
             }
             held.flip();
-            boolean same = buf.nioBuffer(buf.readerIndex(), n).equals(held);
-            if (!same) {
-                buf.release();
+            if (!got.slice(got.position(), n).equals(held)) {
+                piece.close();
                 return false;
             }
-            buf.skipBytes(n);
+            got.position(got.position() + n);
             position += n;
-            if (buf.isReadable()) {
-                pending = buf;
+            if (got.hasRemaining()) {
+                pending = piece;
             } else {
-                buf.release();
+                piece.close();
             }
         }
         return true;
@@ -91,7 +91,7 @@ final class Body implements AutoCloseable {
     @Override
     public void close() {
         if (pending != null) {
-            pending.release();
+            pending.close();
             pending = null;
         }
         if (response != null) {

@@ -1,6 +1,7 @@
 package dev.carryon.client.download;
 
 import dev.carryon.client.TransferException;
+import dev.carryon.client.http.BodyPiece;
 import dev.carryon.client.http.Call;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.digest.OrderedHasher;
@@ -16,7 +17,6 @@ import dev.carryon.core.download.Verdict;
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.RangeSet;
 import dev.carryon.core.retry.RetryPolicy;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.net.URI;
@@ -748,12 +748,12 @@ final class DownloadJob {
         long windowStart = System.nanoTime();
         long windowBytes = 0;
         while (segment.remaining() > 0) {
-            ByteBuf buf = body.next();
-            if (buf == null) {
+            BodyPiece piece = body.next();
+            if (piece == null) {
                 return;
             }
             try {
-                ByteBuffer nio = buf.nioBuffer();
+                ByteBuffer nio = piece.buffer();
                 long usable;
                 synchronized (this) {
                     usable = planner.writable(segment, nio.remaining());
@@ -790,7 +790,7 @@ final class DownloadJob {
                 }
                 throw local("cannot write " + part.part(), e);
             } finally {
-                buf.release();
+                piece.close();
             }
             long now = System.nanoTime();
             if (now - windowStart >= options.lowestSpeedWindow().toNanos()) {
@@ -940,10 +940,10 @@ final class DownloadJob {
         if (body.call() == null) {
             return;
         }
-        ByteBuf buf;
-        while ((buf = body.next()) != null) {
+        BodyPiece piece;
+        while ((piece = body.next()) != null) {
             try {
-                ByteBuffer nio = buf.nioBuffer();
+                ByteBuffer nio = piece.buffer();
                 long at = body.position();
                 limiter.acquire(nio.remaining());
                 part.write(nio.duplicate(), at);
@@ -964,7 +964,7 @@ final class DownloadJob {
                 }
                 throw local("cannot write " + part.part(), e);
             } finally {
-                buf.release();
+                piece.close();
             }
         }
     }

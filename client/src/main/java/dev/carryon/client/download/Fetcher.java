@@ -6,7 +6,6 @@ import dev.carryon.client.http.HttpClient;
 import dev.carryon.client.http.Request;
 import dev.carryon.core.download.ResponseHead;
 import dev.carryon.core.download.ResponseJudge;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.net.URI;
@@ -105,20 +104,7 @@ final class Fetcher {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/")) {
             return "";
         }
-        StringBuilder b = new StringBuilder();
-        try {
-            ByteBuf buf;
-            while (b.length() < 2048 && (buf = call.read()) != null) {
-                try {
-                    b.append(buf.toString(StandardCharsets.UTF_8));
-                } finally {
-                    buf.release();
-                }
-            }
-        } catch (IOException e) {
-            // a reason is a courtesy; the status says enough
-        }
-        String text = b.toString().replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+        String text = call.text(2048).replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
         // Error pages repeat the status line ("404 Not Found"); the message says it already.
         String status = Integer.toString(head.status());
         if (text.startsWith(status)) {

@@ -1,12 +1,12 @@
 package dev.carryon.client.download;
 
 import dev.carryon.client.TransferException;
+import dev.carryon.client.http.BodyPiece;
 import dev.carryon.client.http.HttpClient;
 import dev.carryon.core.conditional.EntityTag;
 import dev.carryon.core.download.RemoteVersion;
 import dev.carryon.core.download.ResponseHead;
 import dev.carryon.core.download.ResponseJudge;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.net.URI;
@@ -130,10 +130,10 @@ public final class Prober {
             long bytes = 0;
             if (r.head().status() == 206 && !String.valueOf(r.head().first("content-type"))
                     .toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-                ByteBuf buf;
-                while (bytes <= 1 && (buf = r.call().read()) != null) {
-                    bytes += buf.readableBytes();
-                    buf.release();
+                BodyPiece piece;
+                while (bytes <= 1 && (piece = r.call().read()) != null) {
+                    bytes += piece.remaining();
+                    piece.close();
                 }
             }
             return new Answer(r.head(), bytes, r.call().protocol(), r.call().tls(), reason);

@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -242,8 +243,42 @@ public final class Call implements AutoCloseable {
         throw unexpected(e);
     }
 
-    /** The next piece of the body, which the caller must release; null at the end of the body. */
-    public ByteBuf read() throws IOException {
+    /** The next piece of the body, which the caller must close; null at the end of the body. */
+    public BodyPiece read() throws IOException {
+        ByteBuf buf = readBuf();
+        return buf == null ? null : new BodyPiece(buf);
+    }
+
+    /**
+     * The body as text (UTF-8) up to about {@code maxChars}, for the reason an error answer gives; what arrives
+     * before a failure is kept and the failure swallowed, since a reason is a courtesy and the status says enough.
+     */
+    public String text(int maxChars) {
+        StringBuilder b = new StringBuilder();
+        try {
+            ByteBuf buf;
+            while (b.length() < maxChars && (buf = readBuf()) != null) {
+                try {
+                    b.append(buf.toString(StandardCharsets.UTF_8));
+                } finally {
+                    buf.release();
+                }
+            }
+        } catch (IOException e) {
+            // keep what came
+        }
+        return b.toString();
+    }
+
+    /** Reads the body to its end, keeping nothing, so that the connection can serve another request. */
+    public void discard() throws IOException {
+        ByteBuf buf;
+        while ((buf = readBuf()) != null) {
+            buf.release();
+        }
+    }
+
+    private ByteBuf readBuf() throws IOException {
         if (head == null) {
             head();
         }

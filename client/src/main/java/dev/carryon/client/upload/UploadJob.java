@@ -12,7 +12,6 @@ import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.upload.ChunkSizer;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.UploadMetadata;
-import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.net.URI;
@@ -715,25 +714,12 @@ final class UploadJob {
     // ---- helpers ----
 
     private static String drain(Call c) throws IOException {
-        ByteBuf buf;
-        while ((buf = c.read()) != null) {
-            buf.release();
-        }
+        c.discard();
         return "";
     }
 
     private static String reason(Call c, ResponseHead h) {
-        StringBuilder b = new StringBuilder();
-        try {
-            ByteBuf buf;
-            while (b.length() < 2048 && (buf = c.read()) != null) {
-                b.append(buf.toString(StandardCharsets.UTF_8));
-                buf.release();
-            }
-        } catch (IOException e) {
-            // the status says enough
-        }
-        String text = b.toString().replaceAll("\\s+", " ").strip();
+        String text = c.text(2048).replaceAll("\\s+", " ").strip();
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 

@@ -1,6 +1,5 @@
 package dev.carryon.client.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -29,13 +28,13 @@ class CallTest {
 
     private List<Integer> readAll(ByteArrayOutputStream into) throws IOException {
         List<Integer> pieces = new ArrayList<>();
-        ByteBuf b;
+        BodyPiece b;
         while ((b = call.read()) != null) {
-            pieces.add(b.readableBytes());
-            byte[] bytes = new byte[b.readableBytes()];
-            b.readBytes(bytes);
+            pieces.add(b.remaining());
+            byte[] bytes = new byte[b.remaining()];
+            b.buffer().get(bytes);
             into.write(bytes);
-            b.release();
+            b.close();
         }
         return pieces;
     }
@@ -82,9 +81,9 @@ class CallTest {
         call.onHead(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
         call.onContent(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
         call.onError(new IOException("cut"));
-        ByteBuf b = call.read();
-        assertThat(b.readableBytes()).isEqualTo(3);
-        b.release();
+        BodyPiece b = call.read();
+        assertThat(b.remaining()).isEqualTo(3);
+        b.close();
         assertThatThrownBy(call::read).hasMessage("cut");
     }
 }

@@ -4,7 +4,6 @@ import dev.carryon.client.testing.Served;
 import dev.carryon.client.testing.Tools;
 import dev.carryon.server.CarryonServer;
 import dev.carryon.server.ServerConfig;
-import io.netty.buffer.ByteBuf;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterAll;
@@ -73,12 +72,12 @@ class TlsConnectionTest {
             String protocol = call.protocol();
             String tls = call.tls();
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            ByteBuf b;
+            BodyPiece b;
             while ((b = call.read()) != null) {
-                byte[] bytes = new byte[b.readableBytes()];
-                b.readBytes(bytes);
+                byte[] bytes = new byte[b.remaining()];
+                b.buffer().get(bytes);
                 body.write(bytes);
-                b.release();
+                b.close();
             }
             return new String[] {String.valueOf(status), protocol, tls, String.valueOf(body.size())};
         }
