@@ -14,19 +14,24 @@ import java.util.function.Supplier;
  *
  * @param tap      sees every byte as it is sent, or null
  * @param trailers computed once the body is sent (e.g. a checksum of it), or null for none
+ * @param trailerNames the names of the trailer fields, announced in the head's {@code Trailer} field
  * @param sent     told how many more bytes left, as they leave, or null
  */
 public record FileSlice(Path file, long offset, long length, Consumer<ByteBuffer> tap,
-                        Supplier<List<String[]>> trailers, LongConsumer sent) {
+                        Supplier<List<String[]>> trailers, List<String> trailerNames, LongConsumer sent) {
 
     public FileSlice {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("slice " + offset + "+" + length);
         }
+        trailerNames = trailerNames == null ? List.of() : List.copyOf(trailerNames);
+        if (trailers != null && trailerNames.isEmpty()) {
+            throw new IllegalArgumentException("trailers without the names to announce them by");
+        }
     }
 
     public static FileSlice of(Path file, long offset, long length) {
-        return new FileSlice(file, offset, length, null, null, null);
+        return new FileSlice(file, offset, length, null, null, null, null);
     }
 
     /** Whether the bytes must pass through the JVM. */

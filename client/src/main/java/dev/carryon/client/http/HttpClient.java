@@ -332,7 +332,7 @@ public final class HttpClient implements AutoCloseable {
             headers(head, request, absoluteForm);
             if (body.trailers() != null) {
                 HttpUtil.setTransferEncodingChunked(head, true);
-                head.headers().set(HttpHeaderNames.TRAILER, "Upload-Checksum");
+                head.headers().set(HttpHeaderNames.TRAILER, String.join(", ", body.trailerNames()));
             } else {
                 head.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length());
             }

@@ -410,7 +410,7 @@ final class UploadJob {
                         : Math.min(chunkLimit(sizer), length - at);
                 Request r = request("PATCH", upload).with("Upload-Offset", Long.toString(at))
                         .with("Content-Type", "application/offset+octet-stream")
-                        .withBody(new FileSlice(file, base + at, chunk, null, null, new LongAccumulatorSink(sent)));
+                        .withBody(new FileSlice(file, base + at, chunk, null, null, null, new LongAccumulatorSink(sent)));
                 if (hasher != null) {
                     DigestAlgorithm alg = checksumAlgorithm();
                     byte[] sum = ahead != null && ahead.at() == at && ahead.length() == chunk ? ahead.sum()
@@ -536,9 +536,10 @@ final class UploadJob {
             MessageDigest d = alg.newDigest();
             return new FileSlice(file, position, length, d::update,
                     () -> List.<String[]>of(new String[] {"Upload-Checksum",
-                            new TusFields.Checksum(alg, d.digest()).headerValue()}), counter);
+                            new TusFields.Checksum(alg, d.digest()).headerValue()}),
+                    List.of("Upload-Checksum"), counter);
         }
-        return new FileSlice(file, position, length, null, null, counter);
+        return new FileSlice(file, position, length, null, null, null, counter);
     }
 
     /** Counts bytes as they leave. */
