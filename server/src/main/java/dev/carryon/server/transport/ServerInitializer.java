@@ -110,7 +110,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(1 << 20)
                 .setStrictLineParsing(true));
         if (h2c) {
-            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
+            // H2cSourceCodec: the bytes a client sends behind its upgrade request reach the HTTP/2 codec.
+            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(new H2cSourceCodec(codec),
                     protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                             ? new CheckedHttp2Upgrade(http2Codec(), new ConnectionWindow(), http2Multiplexer(),
                                     Http2Errors.INSTANCE)
