@@ -89,6 +89,35 @@ class Http2StreamErrorsTest {
         }
     }
 
+    // Refused by the conversion of the HEADERS to an HTTP/1-style request, in the stream's own pipeline, where no
+    // one answered: a warning with a stack trace, and the stream was left open until the connection closed.
+
+    @Test
+    void aHostThatContradictsTheAuthorityResetsTheStream() {
+        try (LogCapture log = LogCapture.start(); H2Socket h2 = new H2Socket(server.port(), 1 << 20)) {
+            h2.send(h2.wire().headers(1, request("GET", "/small.txt").add("host", "other"), true));
+            assertTheStreamIsResetAndTheConnectionGoesOn(h2, log, 1, PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void aMethodThatIsNotATokenResetsTheStream() {
+        try (LogCapture log = LogCapture.start(); H2Socket h2 = new H2Socket(server.port(), 1 << 20)) {
+            h2.send(h2.wire().headers(1, new DefaultHttp2Headers(false).method("G\u0000T").scheme("http")
+                    .authority("x").path("/small.txt"), true));
+            assertTheStreamIsResetAndTheConnectionGoesOn(h2, log, 1, PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void aRequestWithoutAPathResetsTheStream() {
+        try (LogCapture log = LogCapture.start(); H2Socket h2 = new H2Socket(server.port(), 1 << 20)) {
+            h2.send(h2.wire().headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").authority("x"),
+                    true));
+            assertTheStreamIsResetAndTheConnectionGoesOn(h2, log, 1, PROTOCOL_ERROR);
+        }
+    }
+
     static void assertTheStreamIsResetAndTheConnectionGoesOn(H2Socket h2, LogCapture log, int stream, long code) {
         List<H2Wire.Frame> frames = h2.until(f -> H2Socket.reset(f, stream) >= 0);
         assertThat(H2Socket.reset(frames, stream)).as("%s", frames).isEqualTo(code);
