@@ -24,12 +24,25 @@ public final class H2Socket implements AutoCloseable {
 
     /** Connects and sends the preface and SETTINGS with the given initial stream window. */
     public H2Socket(int port, int initialWindow) {
+        this(connect(port), initialWindow);
+    }
+
+    /** Over a socket the caller connected (TLS with ALPN h2, say). */
+    public H2Socket(Socket connected, int initialWindow) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = connected;
             socket.setSoTimeout(10_000);
             byte[] settings = wire.settings(new Http2Settings().initialWindowSize(initialWindow));
             socket.getOutputStream().write(H2Wire.PREFACE);
             socket.getOutputStream().write(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Socket connect(int port) {
+        try {
+            return new Socket("127.0.0.1", port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
