@@ -160,7 +160,7 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
             case HTTP2 -> {
                 long silent = System.nanoTime() - lastInbound;
                 if (silent >= idleNanos) {
-                    ctx.close();
+                    IdleCloser.goAwayAndClose(ctx);
                 } else {
                     arm(idleNanos - silent);
                 }

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * plain:  tracker | send-timeout | guard | [h2c detection] | HTTP/1.1 codec | chunked writer | router
  * TLS:    tracker | TLS | ALPN -> the same HTTP/1.1 tail (copying bodies), or HTTP/2
- * HTTP/2: frame codec | multiplexer | errors -> per stream: HTTP/1-style objects | chunked writer | router
+ * HTTP/2: frame codec | multiplexer | errors -> per stream: request check | HTTP/1-style objects | stream errors | chunked writer | router
  * </pre>
  *
  * The router is the same everywhere; only how file bytes leave differs (sendfile on plain HTTP/1.1, copies
@@ -110,7 +110,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(1 << 20)
                 .setStrictLineParsing(true));
         if (h2c) {
-            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec,
+            // H2cSourceCodec: the bytes a client sends behind its upgrade request reach the HTTP/2 codec.
+            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(new H2cSourceCodec(codec),
                     protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                             ? new CheckedHttp2Upgrade(http2Codec(), new ConnectionWindow(), http2Multiplexer(),
                                     Http2Errors.INSTANCE)
@@ -170,7 +171,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(Http2RequestCheck.INSTANCE);
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast(Http2StreamErrors.INSTANCE);
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new HttpHandler(server, FileBody.Mode.COPY, true));
             }

@@ -85,7 +85,9 @@ public final class BodyPipe {
 
     /** A piece of the body (the pipe takes ownership). */
     public void content(HttpContent c) {
-        if (finished && !(c instanceof LastHttpContent)) {
+        if (finished) {
+            // The last piece too: once the creation or append was refused, no appender takes it, and held pieces
+            // were released when it finished (a LastHttpContent kept here was never released).
             ReferenceCountUtil.release(c);
             return;
         }

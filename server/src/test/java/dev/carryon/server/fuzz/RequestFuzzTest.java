@@ -80,7 +80,7 @@ class RequestFuzzTest {
         }
     }
 
-    private static TestServer start() {
+    static TestServer start() {
         TestServer server = TestServer.start(b -> b.maxHeaderSize(MAX_HEADERS)
                 .headerTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(1))
                 .uploads(new UploadSettings("/uploads/", 1 << 20, Duration.ofHours(1), false, List.of(),
@@ -157,7 +157,7 @@ class RequestFuzzTest {
     }
 
     /** Loads what a first request of each kind loads (classes, pools, the database), so the baseline holds it. */
-    private static void warmUp(TestServer server, List<FuzzCase> cases) throws Exception {
+    static void warmUp(TestServer server, List<FuzzCase> cases) throws Exception {
         CaseRunner runner = new CaseRunner(server.port(), QUIET, BOUND);
         for (FuzzCase c : cases) {
             runner.run(c);
@@ -176,7 +176,7 @@ class RequestFuzzTest {
         awaitConnections(server, 1);
     }
 
-    private static void assertNoServerErrorsCounted(TestServer server) {
+    static void assertNoServerErrorsCounted(TestServer server) {
         // Also counts what the response parser could have missed, such as a 5xx after a 101 or a reset.
         Matcher m = Pattern.compile("(?m)^carryon_http_requests_total\\{[^}]*status=\"(5\\d\\d)\"[^}]*} (\\S+)")
                 .matcher(Metrics.scrape(server.port()));
@@ -187,7 +187,7 @@ class RequestFuzzTest {
         }
     }
 
-    private static void assertResourcesBackToBaseline(TestServer server, long fdsBefore, long memoryBefore) {
+    static void assertResourcesBackToBaseline(TestServer server, long fdsBefore, long memoryBefore) {
         awaitConnections(server, 1);
         // Closes finish on the event loops, and finished uploads are hashed in the background: wait for both.
         long fds = Poll.until(Duration.ofSeconds(10), Resources::openFds, n -> n <= fdsBefore + 4);
@@ -197,21 +197,21 @@ class RequestFuzzTest {
         assertThat(memory - memoryBefore).as("memory held after the run").isLessThanOrEqualTo(48L << 20);
     }
 
-    private static void awaitConnections(TestServer server, int open) {
+    static void awaitConnections(TestServer server, int open) {
         // The scrape's own connection is one of them.
         String text = Poll.until(Duration.ofSeconds(10), () -> Metrics.scrape(server.port()),
                 t -> Metrics.value(t, "carryon_connections_open") == open);
         assertThat(Metrics.value(text, "carryon_connections_open")).as("open connections").isEqualTo(open);
     }
 
-    private static String createTus(TestServer server, String fields) {
+    static String createTus(TestServer server, String fields) {
         RawHttp.Response r = RawHttp.exchange(server.port(), "POST /uploads/ HTTP/1.1\r\nHost: fuzz\r\n"
                 + "Tus-Resumable: 1.0.0\r\n" + fields + "\r\nConnection: close\r\n\r\n");
         assertThat(r.status()).as(r.statusLine()).isEqualTo(201);
         return r.header("Location");
     }
 
-    private static String createIetf(TestServer server) {
+    static String createIetf(TestServer server) {
         try (RawHttp http = server.raw()) {
             http.send("POST /uploads/ HTTP/1.1\r\nHost: fuzz\r\nUpload-Draft-Interop-Version: 6\r\n"
                     + "Upload-Complete: ?0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

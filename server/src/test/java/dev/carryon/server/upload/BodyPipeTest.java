@@ -76,6 +76,22 @@ class BodyPipeTest {
         assertThat(onLoop(channel, service.head(u.id(), null)).offset()).isEqualTo(1000);
     }
 
+    // Found by Http2FuzzTest (Netty's leak detector): over HTTP/2 a refused request's DATA frames are still read
+    // after the refusal, and the last one was held by the finished pipe, never released.
+    @Test
+    void theLastPieceOfABodyThatArrivesAfterItsRefusalIsReleased() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        CompletableFuture<UploadService.Appender> ready = new CompletableFuture<>();
+        BodyPipe pipe = new BodyPipe(channel, ready, (upload, e) -> { });
+        ready.completeExceptionally(new dev.carryon.core.upload.UploadException(400, "refused"));
+        channel.runPendingTasks();
+        assertThat(pipe.finished()).isTrue();
+        io.netty.buffer.ByteBuf last = Unpooled.buffer().writeBytes(new byte[10]);
+        pipe.content(new io.netty.handler.codec.http.DefaultLastHttpContent(last));
+        assertThat(last.refCnt()).isZero();
+        channel.finishAndReleaseAll();
+    }
+
     /** The result of {@code f}, running the channel's event loop (the test's thread) until it is there. */
     static <T> T onLoop(EmbeddedChannel channel, CompletableFuture<T> f) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
