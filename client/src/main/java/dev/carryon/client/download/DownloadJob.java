@@ -1,5 +1,6 @@
 package dev.carryon.client.download;
 
+import dev.carryon.client.FileRanges;
 import dev.carryon.client.TransferException;
 import dev.carryon.client.http.BodyPiece;
 import dev.carryon.client.http.Call;
@@ -14,6 +15,7 @@ import dev.carryon.core.download.ResponseHead;
 import dev.carryon.core.download.ResponseJudge;
 import dev.carryon.core.download.SegmentPlanner;
 import dev.carryon.core.download.Verdict;
+import dev.carryon.core.progress.SpeedAverage;
 import dev.carryon.core.range.ByteRange;
 import dev.carryon.core.range.RangeSet;
 import dev.carryon.core.retry.RetryPolicy;
@@ -26,7 +28,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -416,21 +417,14 @@ final class DownloadJob {
     /** The main thread's part: checkpoints and progress until every worker has stopped. */
     private void supervise(List<Thread> threads) throws TransferException {
         long lastCheckpoint = System.nanoTime();
-        long lastBytes = fetchedNow();
-        long lastTick = System.nanoTime();
-        double speed = 0;
+        SpeedAverage speed = new SpeedAverage(fetchedNow(), System.nanoTime());
         boolean interrupted = false;
         try {
             for (Thread t : threads) {
                 while (t.isAlive()) {
                     t.join(200);
                     long now = System.nanoTime();
-                    long bytes = fetchedNow();
-                    double instant = (bytes - lastBytes) * 1e9 / Math.max(1, now - lastTick);
-                    speed = speed == 0 ? instant : speed * 0.7 + instant * 0.3;
-                    lastBytes = bytes;
-                    lastTick = now;
-                    listener.progress(progress((long) speed));
+                    listener.progress(progress(speed.update(fetchedNow(), now)));
                     if (now - lastCheckpoint >= options.checkpoint().toNanos()) {
                         checkpoint();
                         lastCheckpoint = now;
@@ -1199,21 +1193,7 @@ final class DownloadJob {
 
     /** Hashes whatever the ordered hasher has not seen yet, reading it back from the part file. */
     private void readBack(OrderedHasher hasher, long length) throws IOException {
-        try (FileChannel ch = FileChannel.open(part.part(), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            long at = hasher.hashed();
-            while (at < length) {
-                buf.clear();
-                buf.limit((int) Math.min(buf.capacity(), length - at));
-                int n = ch.read(buf, at);
-                if (n < 0) {
-                    throw new IOException(part.part() + " is shorter than " + length + " bytes");
-                }
-                buf.flip();
-                hasher.offer(at, buf);
-                at += n;
-            }
-        }
+        FileRanges.read(part.part(), hasher.hashed(), length, hasher::offer);
     }
 
     private synchronized String validatorDescription() {

@@ -1,5 +1,6 @@
 package dev.carryon.client.upload;
 
+import dev.carryon.client.FileRanges;
 import dev.carryon.client.TransferException;
 import dev.carryon.client.http.Call;
 import dev.carryon.client.http.FileSlice;
@@ -8,20 +9,19 @@ import dev.carryon.client.http.Request;
 import dev.carryon.core.digest.DigestAlgorithm;
 import dev.carryon.core.download.Backoff;
 import dev.carryon.core.download.ResponseHead;
+import dev.carryon.core.progress.SpeedAverage;
 import dev.carryon.core.retry.RetryPolicy;
 import dev.carryon.core.upload.ChunkSizer;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.UploadMetadata;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -574,19 +574,10 @@ final class UploadJob {
 
     private byte[] hashSlice(long position, long length, DigestAlgorithm alg) throws TransferException {
         MessageDigest d = alg.newDigest();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            long at = position;
-            while (at < position + length) {
-                buf.clear().limit((int) Math.min(buf.capacity(), position + length - at));
-                int n = ch.read(buf, at);
-                if (n < 0) {
-                    throw new TransferException(TransferException.Kind.LOCAL_IO, file + " got shorter while uploading");
-                }
-                buf.flip();
-                d.update(buf);
-                at += n;
-            }
+        try {
+            FileRanges.read(file, position, position + length, (at, bytes) -> d.update(bytes));
+        } catch (EOFException e) {
+            throw new TransferException(TransferException.Kind.LOCAL_IO, file + " got shorter while uploading");
         } catch (IOException e) {
             throw new TransferException(TransferException.Kind.LOCAL_IO, "cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -675,25 +666,19 @@ final class UploadJob {
 
     private Thread ticker() {
         Thread t = new Thread(() -> {
-            long lastSent = sent.get();
-            long lastTick = System.nanoTime();
-            double speed = 0;
+            SpeedAverage average = new SpeedAverage(sent.get(), System.nanoTime());
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(200);
-                    long now = System.nanoTime();
                     long s = sent.get();
-                    double instant = (s - lastSent) * 1e9 / Math.max(1, now - lastTick);
-                    speed = speed == 0 ? instant : speed * 0.7 + instant * 0.3;
-                    lastSent = s;
-                    lastTick = now;
+                    long speed = average.update(s, System.nanoTime());
                     long ack;
                     int parts;
                     synchronized (lock) {
                         ack = sum(acknowledged);
                         parts = acknowledged.length;
                     }
-                    listener.progress(new UploadListener.Progress(file, ack, s, size, (long) speed, parts));
+                    listener.progress(new UploadListener.Progress(file, ack, s, size, speed, parts));
                 }
             } catch (InterruptedException e) {
                 // the upload ended
