@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
             "Download over several connections, never splicing two versions of a file, and verify Repr-Digest,",
             "Digest, Content-MD5 and --checksum before the file gets its name. Resuming is always on (wget's -c and",
             "curl's -C - are accepted, never needed): rerunning the same command resumes; on a finished file it",
-            "fetches nothing.",
+            "asks the server whether the file changed (like wget -N) and fetches only a new version.",
             "Bytes go to NAME.part; NAME.carryon records what is held; NAME appears when complete and verified."
         })
 final class GetCommand implements Callable<Integer> {
@@ -101,7 +101,7 @@ final class GetCommand implements Callable<Integer> {
     boolean json;
 
     // What curl, wget and aria2c users type out of habit. Resuming is carryon's default, so these are accepted and
-    // change nothing; -N is known only so that it is refused with a reason instead of "unknown option".
+    // change nothing.
 
     @Option(names = {"-c", "--continue"}, description = "Accepted (wget, aria2c): resuming is always on.")
     boolean continueFlag;
@@ -113,7 +113,7 @@ final class GetCommand implements Callable<Integer> {
     boolean remoteName;
 
     @Option(names = {"-N", "--timestamping"},
-            description = "Refused: a rerun on a finished file fetches nothing and asks nothing; --overwrite fetches it again.")
+            description = "Accepted (wget): a rerun on a finished file always asks whether it changed.")
     boolean timestamping;
 
     @Override
@@ -221,11 +221,6 @@ final class GetCommand implements Callable<Integer> {
         if (continueAt != null && !continueAt.equals("-")) {
             throw new CliException(ExitCode.USAGE, "-C takes only '-': carryon resumes from the bytes its control"
                     + " file records as held, never from an offset given by hand (and resuming is the default)");
-        }
-        if (timestamping) {
-            throw new CliException(ExitCode.USAGE, "-N (--timestamping) is not supported: carryon does not ask the"
-                    + " server whether a finished file changed (a rerun on it fetches nothing); to fetch it again,"
-                    + " add --overwrite");
         }
         if (output != null && output.toString().equals("-")) {
             throw new CliException(ExitCode.USAGE, "-o - would write to standard output, where nothing can be resumed"

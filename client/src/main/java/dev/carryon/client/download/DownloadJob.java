@@ -82,6 +82,10 @@ final class DownloadJob {
     private String protocol = "HTTP/1.1";
     private boolean dirty;
     private boolean completeBefore;
+    /** The version of the finished copy whose freshness the first request asks about (like wget -N), or null. */
+    private RemoteVersion refreshing;
+    /** The target exists and is an older copy from this URL: the new version replaces it once verified. */
+    private boolean replacing;
     /** In {@link Phase#DISCOVERING}: whether a worker is already asking (the others wait for its answer). */
     private boolean asking;
 
@@ -207,11 +211,19 @@ final class DownloadJob {
             if (Files.exists(target)) {
                 if (!options.overwrite()) {
                     if (PartFile.source(target).map(url.toString()::equals).orElse(false)) {
-                        return Optional.of(alreadyComplete(target));
-                    }
-                    throw new TransferException(TransferException.Kind.USAGE, target + " already exists and was not"
+                        Optional<DownloadListener.Finished> fresh = olderCopy(target);
+                        if (fresh.isPresent()) {
+                            return fresh;
+                        }
+                        if (refreshing != null) {
+                            return Optional.empty();
+                        }
+                        replacing = true; // an interrupted fetch of a newer version: resumed below
+                    } else {
+                        throw new TransferException(TransferException.Kind.USAGE, target + " already exists and was not"
                             + " downloaded by carryon from this URL; choose another name with -o, or replace it with"
                             + " --overwrite");
+                    }
                 }
             }
             if (options.overwrite()) {
@@ -254,6 +266,27 @@ final class DownloadJob {
         }
     }
 
+    /**
+     * A finished copy from this URL is there. Done (present) when there is nothing to ask the server: it has no
+     * recorded version, or one without a validator. Otherwise the first request asks whether the copy is still
+     * current ({@link #refreshing}); or, when the fetch of a newer version was interrupted, that fetch resumes.
+     * Either way the new version replaces the copy only once it is complete and verified.
+     */
+    private Optional<DownloadListener.Finished> olderCopy(Path target) throws IOException {
+        if (part.readState().filter(st -> st.url().equals(url.toString())).isPresent() && Files.exists(part.part())) {
+            return Optional.empty();
+        }
+        Optional<DownloadState> done = PartFile.finished(target);
+        if (done.isEmpty() || done.get().version().etag() == null && done.get().version().lastModified() == null) {
+            return Optional.of(alreadyComplete(target));
+        }
+        part.discard(); // a part file without a control file here is of no use: the copy is complete
+        part.open();
+        refreshing = done.get().version();
+        replacing = true;
+        return Optional.empty();
+    }
+
     private DownloadListener.Finished alreadyComplete(Path target) {
         long size;
         try {
@@ -277,9 +310,20 @@ final class DownloadJob {
             long start = adopted ? Math.max(0, held.size() - options.overlap()) : 0;
             Body body = null;
             try {
-                Fetcher.Response r = fetcher.get(fields("Range", "bytes=" + start + "-",
-                        "Want-Repr-Digest", "sha-256=5, sha-512=3"));
+                List<String[]> ask = fields("Range", "bytes=" + start + "-", "Want-Repr-Digest", "sha-256=5, sha-512=3");
+                if (refreshing != null) {
+                    ask.add(refreshing.etag() != null
+                            ? new String[] {"If-None-Match", refreshing.etag().headerValue()}
+                            : new String[] {"If-Modified-Since", refreshing.lastModified()});
+                }
+                Fetcher.Response r = fetcher.get(ask);
                 body = new Body(r, start);
+                if (refreshing != null && stillCurrent(r.head())) {
+                    body.close();
+                    part.discard();
+                    completeBefore = true;
+                    return null;
+                }
                 Verdict v = ResponseJudge.judge(new ByteRange(start, Long.MAX_VALUE - 1), null, false, r.head(),
                         Instant.now());
                 if (v instanceof Verdict.Body b) {
@@ -372,6 +416,28 @@ final class DownloadJob {
                 failed(describe(e), null, false);
             }
         }
+    }
+
+    /**
+     * Whether the answer to the first request of a rerun says the finished copy is still the server's: a 304,
+     * or (from a server that ignores conditions) the same version. Anything else is a new version, said so.
+     */
+    private boolean stillCurrent(ResponseHead head) {
+        RemoteVersion was = refreshing;
+        refreshing = null;
+        if (head.status() == 304) {
+            return true;
+        }
+        if (head.status() != 200 && head.status() != 206) {
+            return false; // judged below like any answer
+        }
+        RemoteVersion now = RemoteVersion.of(head, was.length(), Instant.now());
+        if (now.compare(was) != RemoteVersion.Match.DIFFERENT) {
+            return true;
+        }
+        listener.notice(url, part.target().getFileName() + " changed on the server since it was downloaded: fetching"
+                + " the new version; the old copy stays until the new one is complete and verified");
+        return false;
     }
 
     /** Header fields from name, value pairs. */
@@ -764,8 +830,9 @@ final class DownloadJob {
                     }
                     part.write(nio.duplicate(), at);
                     synchronized (this) {
-                        planner.wrote(segment, usable);
-                        fetched += usable;
+                        // A steal may have lowered the segment's end since writable(): the bytes past it are
+                        // the same version's and the thief writes them too, so only what counts is counted.
+                        fetched += planner.wrote(segment, usable);
                         failures = 0;
                         dirty = true;
                     }
@@ -1179,7 +1246,8 @@ final class DownloadJob {
             }
         }
         try {
-            part.finish(url.toString(), options.overwrite());
+            part.finish(new DownloadState(url.toString(), fetcher.source().toString(), version,
+                    RangeSet.of(0, length), digests.reprDigestField()), options.overwrite() || replacing);
         } catch (TransferException e) {
             throw e;
         } catch (IOException e) {

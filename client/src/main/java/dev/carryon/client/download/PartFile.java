@@ -28,6 +28,8 @@ final class PartFile implements AutoCloseable {
 
     /** The extended attribute that marks a finished file with the URL it came from. */
     static final String SOURCE_ATTRIBUTE = "carryon.source";
+    /** The version a finished file is of (DownloadState's format), so that a rerun can ask whether it changed. */
+    static final String VERSION_ATTRIBUTE = "carryon.version";
 
     private final Path target;
     private final Path part;
@@ -123,15 +125,17 @@ final class PartFile implements AutoCloseable {
     }
 
     /** The end: NAME.part becomes NAME (replacing it when asked), the control file goes, NAME is marked. */
-    void finish(String sourceUrl, boolean replace) throws IOException {
+    void finish(DownloadState done, boolean replace) throws IOException {
         sync();
         close();
         if (!replace && Files.exists(target)) {
             throw new TransferException(TransferException.Kind.USAGE, target + " appeared while downloading;"
                     + " the download stays in " + part);
         }
+        // Marked before the rename, so that NAME never exists without saying where it came from.
+        mark(part, SOURCE_ATTRIBUTE, done.url());
+        mark(part, VERSION_ATTRIBUTE, done.format());
         move(part, target);
-        mark(target, sourceUrl);
         Files.deleteIfExists(control);
         syncDirectory();
     }
@@ -145,24 +149,37 @@ final class PartFile implements AutoCloseable {
 
     /** The URL a finished file was downloaded from, if carryon marked it (and the file system keeps marks). */
     static Optional<String> source(Path file) {
+        return attribute(file, SOURCE_ATTRIBUTE);
+    }
+
+    /** The version a finished file was downloaded as, if carryon recorded it (older runs did not). */
+    static Optional<DownloadState> finished(Path file) {
+        try {
+            return attribute(file, VERSION_ATTRIBUTE).map(DownloadState::parse);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // unreadable: as if not recorded
+        }
+    }
+
+    private static Optional<String> attribute(Path file, String name) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-            if (view == null || !view.list().contains(SOURCE_ATTRIBUTE)) {
+            if (view == null || !view.list().contains(name)) {
                 return Optional.empty();
             }
-            ByteBuffer b = ByteBuffer.allocate(view.size(SOURCE_ATTRIBUTE));
-            view.read(SOURCE_ATTRIBUTE, b);
+            ByteBuffer b = ByteBuffer.allocate(view.size(name));
+            view.read(name, b);
             return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
     }
 
-    private static void mark(Path file, String url) {
+    private static void mark(Path file, String name, String value) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
             if (view != null) {
-                view.write(SOURCE_ATTRIBUTE, ByteBuffer.wrap(url.getBytes(StandardCharsets.UTF_8)));
+                view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
             }
         } catch (IOException | UnsupportedOperationException e) {
             // A file system without extended attributes: a rerun then cannot tell the file is ours.

@@ -99,6 +99,47 @@ class ResumeTest {
         }
     }
 
+    /** A rerun on a finished file asks whether it changed, as wget -N does, and never loses the old copy early. */
+    @Test
+    void aRerunOnAFinishedFileFetchesOnlyANewVersionAndKeepsTheOldUntilTheNewIsVerified(@TempDir Path out)
+            throws Exception {
+        byte[] first = Served.random(2 << 20, 31);
+        String name = serveNew(first);
+        Path target = out.resolve(name);
+        run(target, name, new Recorder(), 4);
+        String etag = proxy.exchanges().get(0).responseHeader("ETag");
+
+        int before = proxy.exchanges().size();
+        Recorder unchanged = new Recorder();
+        DownloadListener.Finished same = run(target, name, unchanged, 4);
+        assertThat(same.alreadyComplete()).isTrue();
+        assertThat(proxy.exchanges().subList(before, proxy.exchanges().size())).singleElement().satisfies(e -> {
+            assertThat(e.request().header("If-None-Match")).isEqualTo(etag);
+            assertThat(e.status()).isEqualTo(304);
+        });
+        assertThat(Files.exists(Fixtures.part(target))).isFalse();
+
+        byte[] second = Served.random(3 << 20, 32);
+        Served.put(served, name, second, 30);
+        proxy.clear();
+        proxy.script(Fault.pass().cutAfter(1 << 20));
+        try (Downloader d = Fixtures.downloader(new Recorder(), options().connections(1).retries(0).build())) {
+            assertThat(catchThrowableOfType(() -> d.download(url(name), Destination.file(target)),
+                    TransferException.class)).isNotNull();
+        }
+        assertThat(Served.sha256(target)).as("the old copy, until the new one is verified")
+                .isEqualTo(Served.sha256(first));
+
+        proxy.clear();
+        Recorder changed = new Recorder();
+        DownloadListener.Finished fresh = run(target, name, changed, 4);
+        assertThat(fresh.alreadyComplete()).isFalse();
+        assertThat(Served.sha256(target)).isEqualTo(Served.sha256(second));
+        assertThat(fresh.fetched()).as("the interrupted fetch of the new version resumed")
+                .isLessThan(second.length);
+        assertThat(Files.exists(Fixtures.part(target))).isFalse();
+    }
+
     @Test
     void theControlFileRemembersTheVersionAndTheHeldBytes(@TempDir Path out) throws Exception {
         byte[] data = Served.random(SIZE, 21);
@@ -346,7 +387,10 @@ class ResumeTest {
             }
             assertThat(rec.finished).hasSize(1);
         }
-        assertThat(proxy.count("GET")).isEqualTo(gets);
+        // each rerun asked once whether the file changed, and was told it had not
+        assertThat(proxy.count("GET")).isEqualTo(gets + 2);
+        assertThat(proxy.exchanges().subList((int) gets, proxy.exchanges().size()))
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(304));
         assertThat(Served.sha256(out.resolve(name))).isEqualTo(Served.sha256(data));
     }
 
