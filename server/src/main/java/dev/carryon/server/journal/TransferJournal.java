@@ -310,6 +310,11 @@ public final class TransferJournal implements AutoCloseable {
             if (u.isPartial() && inAFinal.contains(u.id())) {
                 continue; // shown under its final
             }
+            if (u.isPartial() && u.offset() == 0 && u.state() == Upload.State.ACTIVE) {
+                // A part no final names yet and that holds nothing: put creates its parts, then at once the final
+                // that names them, and a view between the two would show nameless uploads that have not begun.
+                continue;
+            }
             List<UploadView> parts = new ArrayList<>();
             long offset = u.offset();
             long length = u.length();

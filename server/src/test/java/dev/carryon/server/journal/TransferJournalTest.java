@@ -340,10 +340,11 @@ class TransferJournalTest {
         URI first = createUpload("Upload-Length", "2", "Upload-Concat", "partial");
         URI second = createUpload("Upload-Length", "2", "Upload-Concat", "partial");
         patch(first, 0, "ab");
+        patch(second, 0, "c"); // a part that holds nothing and that no final names is not listed yet
         JsonNode t = Poll.until(WAIT, this::transfers, v -> v.get("uploads").size() == 2);
         assertThat(t.get("uploads")).extracting(u -> u.get("name").isNull()).containsExactly(true, true);
 
-        patch(second, 0, "cd");
+        patch(second, 1, "d");
         String metadata = "filename " + Base64.getEncoder().encodeToString("late.bin".getBytes(StandardCharsets.UTF_8));
         URI whole = createUpload("Upload-Concat", "final;" + first.getPath() + " " + second.getPath(),
                 "Upload-Metadata", metadata);
