@@ -24,7 +24,15 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +80,14 @@ final class IetfUploadResponder {
             return create(ex, owner, version);
         }
         if (id == null) {
-            throw new UploadException(405, method.name() + " is not allowed on the upload collection; POST creates");
+            throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed on the upload collection; POST creates");
         }
         if (version <= 6 && (HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method))) {
             // -03 and -05 §5 and §7: offset retrieval and cancellation carry none of the progress fields.
             for (String field : version == 6 ? List.of("Upload-Offset", "Upload-Complete", "Upload-Length")
                     : List.of("Upload-Offset", "Upload-Complete")) {
                 if (r.headers().contains(field)) {
-                    throw UploadException.badRequest(method.name() + " takes no " + field + " in interop version "
+                    throw UploadException.malformed(method.name() + " takes no " + field + " in interop version "
                             + version);
                 }
             }
@@ -103,7 +111,7 @@ final class IetfUploadResponder {
                     UploadEndpoint.Protocol.IETF));
             return null;
         }
-        throw new UploadException(405, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
+        throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
     }
 
     /** Creation: the body (if any) is the first part of the representation; Upload-Complete says if it is all. */
@@ -114,8 +122,8 @@ final class IetfUploadResponder {
         long bodyLength = UploadResponder.bodyLength(r);
         long length = declared.isPresent() ? declared.getAsLong() : complete && bodyLength >= 0 ? bodyLength : -1;
         if (complete && declared.isPresent() && bodyLength >= 0 && bodyLength != declared.getAsLong()) {
-            throw UploadException.badRequest("Upload-Complete: ?1 with " + bodyLength + " bytes, but Upload-Length "
-                    + declared.getAsLong() + ": " + LENGTHS_DIFFER);
+            throw new UploadException(UploadException.Reason.LENGTHS_DIFFER, "Upload-Complete: ?1 with " + bodyLength + " bytes, but Upload-Length "
+                    + declared.getAsLong() + ": the lengths differ");
         }
         UploadMetadata metadata = UploadMetadata.parse(r.headers().get("Upload-Metadata"));
         String disposition = r.headers().get("Content-Disposition");
@@ -142,7 +150,8 @@ final class IetfUploadResponder {
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             Upload made = UploadResponder.now(created, null);
             if (e != null) {
-                if (made != null && e instanceof UploadException ue && ue.status() != 460) {
+                if (made != null && e instanceof UploadException ue
+                        && ue.reason() != UploadException.Reason.CHECKSUM_MISMATCH) {
                     created(ex, UploadResponder.now(service.head(made.id(), owner), made), version);
                     return;
                 }
@@ -199,10 +208,10 @@ final class IetfUploadResponder {
         HttpRequest r = ex.request();
         String type = UploadResponder.contentType(r);
         if (version >= 6 && !type.isEmpty() && !PARTIAL_UPLOAD.equalsIgnoreCase(type)) {
-            throw new UploadException(415, "PATCH needs Content-Type: " + PARTIAL_UPLOAD);
+            throw new UploadException(UploadException.Reason.UNSUPPORTED_MEDIA_TYPE, "PATCH needs Content-Type: " + PARTIAL_UPLOAD);
         }
         long offset = integer(r, "Upload-Offset")
-                .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
+                .orElseThrow(() -> UploadException.malformed("PATCH needs Upload-Offset"));
         boolean complete = complete(r);
         long bodyLength = UploadResponder.bodyLength(r);
         OptionalLong declared = integer(r, "Upload-Length");
@@ -269,64 +278,81 @@ final class IetfUploadResponder {
     }
 
     /**
-     * The problem document (RFC 9457) of a refusal, with the status the draft's version wants: a mismatching
-     * offset names both offsets; an append to a completed upload is 400 (410 from interop 10); a body past the
-     * upload's length is 400, inconsistent-upload-length.
+     * How the draft answers a refusal: its status (before interop version 10 and from it) and problem type. A
+     * reason this table does not name is answered with the status of its rule and no type.
      */
-    static FullHttpResponse problem(HttpResponseStatus status, UploadException e, HttpRequest request) {
+    record Answer(int status, int statusFrom10, String type, String title) {
+        int status(int version) {
+            return version >= 10 ? statusFrom10 : status;
+        }
+    }
+
+    private static final Answer INCONSISTENT_LENGTH = new Answer(400, 400, INCONSISTENT,
+            "the upload's length is inconsistent");
+
+    /** The draft's answer to each refusal, by reason. */
+    static final Map<UploadException.Reason, Answer> ANSWERS;
+
+    static {
+        Map<UploadException.Reason, Answer> t = new EnumMap<>(UploadException.Reason.class);
+        for (UploadException.Reason r : UploadException.Reason.values()) {
+            t.put(r, new Answer(r.status(), r.status(), null, null));
+        }
+        // An append to a completed upload: 400, and 410 from interop 10.
+        t.put(UploadException.Reason.ALREADY_COMPLETE, new Answer(400, 410, COMPLETED, "upload is already completed"));
+        t.put(UploadException.Reason.OFFSET_MISMATCH, new Answer(409, 409, MISMATCH,
+                "offset from request does not match offset of resource"));
+        // Lengths that do not agree: a body past the recorded length (413 in tus), a length that would change, a
+        // creation or last append whose body is not the declared length.
+        t.put(UploadException.Reason.PAST_LENGTH, INCONSISTENT_LENGTH);
+        t.put(UploadException.Reason.LENGTH_CHANGED, INCONSISTENT_LENGTH);
+        t.put(UploadException.Reason.LENGTHS_DIFFER, INCONSISTENT_LENGTH);
+        ANSWERS = Collections.unmodifiableMap(t);
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * The problem document (RFC 9457) of a refusal, with the status and type the draft's version wants (see
+     * {@link #ANSWERS}); a mismatching offset names both offsets.
+     */
+    static FullHttpResponse problem(UploadException e, HttpRequest request) {
         int version = NEWEST;
         try {
             version = Integer.parseInt(request.headers().get("Upload-Draft-Interop-Version").strip());
         } catch (RuntimeException ignored) {
             // the newest behaviour for a version we do not know
         }
-        String type = null;
-        String title = null;
-        StringBuilder extra = new StringBuilder();
-        HttpResponseStatus answer = status;
-        if (e.reason() == UploadException.Reason.ALREADY_COMPLETE) {
-            answer = version >= 10 ? HttpResponseStatus.GONE : HttpResponseStatus.BAD_REQUEST;
-            type = COMPLETED;
-            title = "upload is already completed";
-        } else if (status.code() == 409 && e.currentOffset() >= 0) {
-            type = MISMATCH;
-            title = "offset from request does not match offset of resource";
-            extra.append(",\"expected-offset\":").append(e.currentOffset());
-            String provided = request.headers().get("Upload-Offset");
-            if (provided != null && provided.strip().chars().allMatch(Character::isDigit) && !provided.isBlank()) {
-                extra.append(",\"provided-offset\":").append(provided.strip());
+        Answer a = ANSWERS.get(e.reason());
+        HttpResponseStatus answer = UploadResponder.status(a.status(version));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            if (a.type() != null) {
+                g.writeStringField("type", a.type());
+                g.writeStringField("title", a.title());
             }
-        } else if (inconsistentLength(status.code(), e.getMessage())) {
-            answer = HttpResponseStatus.BAD_REQUEST;
-            type = INCONSISTENT;
-            title = "the upload's length is inconsistent";
+            g.writeNumberField("status", answer.code());
+            g.writeStringField("detail", e.getMessage());
+            if (e.reason() == UploadException.Reason.OFFSET_MISMATCH && e.currentOffset() >= 0) {
+                g.writeNumberField("expected-offset", e.currentOffset());
+                String provided = request.headers().get("Upload-Offset");
+                if (provided != null && !provided.isBlank() && provided.strip().chars().allMatch(Character::isDigit)) {
+                    g.writeFieldName("provided-offset");
+                    g.writeNumber(provided.strip());
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
         }
-        StringBuilder json = new StringBuilder("{");
-        if (type != null) {
-            json.append("\"type\":\"").append(type).append("\",\"title\":\"").append(title).append("\",");
-        }
-        json.append("\"status\":").append(answer.code()).append(",\"detail\":\"")
-                .append(e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"")).append('"').append(extra).append('}');
-        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = out.toByteArray();
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         r.headers().set("Upload-Complete", "?0");
         r.headers().set("Upload-Draft-Interop-Version", Math.max(OLDEST, Math.min(version, NEWEST)));
         return r;
-    }
-
-    /** Said of a creation whose body is not the length it declares. */
-    private static final String LENGTHS_DIFFER = "the lengths differ";
-
-    /**
-     * Whether a refusal is about lengths that do not agree: a body past the recorded length (core says 413, the
-     * drafts 400), a length that would change, a creation or last append whose body is not the declared length.
-     */
-    private static boolean inconsistentLength(int status, String message) {
-        // core says "past the upload's length" both before the body (its Content-Length) and while it arrives
-        return (status == 413 && message.contains("past the upload's length"))
-                || (status == 400 && (message.contains("cannot become") || message.contains(LENGTHS_DIFFER)));
     }
 
     private static int version(HttpRequest r) {
@@ -339,7 +365,7 @@ final class IetfUploadResponder {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw UploadException.badRequest("this server speaks Upload-Draft-Interop-Version " + VERSIONS
+        throw new UploadException(UploadException.Reason.UNSUPPORTED_VERSION, "this server speaks Upload-Draft-Interop-Version " + VERSIONS
                 + ", not " + v);
     }
 
@@ -361,7 +387,7 @@ final class IetfUploadResponder {
         } catch (StructuredFieldException e) {
             // reported below
         }
-        throw UploadException.badRequest(name + " must be ?0 or ?1, not '" + value + "'");
+        throw UploadException.malformed(name + " must be ?0 or ?1, not '" + value + "'");
     }
 
     private static OptionalLong integer(HttpRequest r, String name) {
@@ -377,6 +403,6 @@ final class IetfUploadResponder {
         } catch (StructuredFieldException e) {
             // reported below
         }
-        throw UploadException.badRequest(name + " must be a non-negative integer, not '" + v + "'");
+        throw UploadException.malformed(name + " must be a non-negative integer, not '" + v + "'");
     }
 }

@@ -21,6 +21,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -30,7 +36,19 @@ import java.util.function.Consumer;
  */
 final class UploadResponder {
 
+    private static final Logger log = LoggerFactory.getLogger(UploadResponder.class);
     private static final String TUS_RESUMABLE = "Tus-Resumable";
+
+    /** tus's status for each refusal: the HTTP meaning of its rule, with tus's own 460 for a checksum mismatch. */
+    static final Map<UploadException.Reason, Integer> TUS_STATUS;
+
+    static {
+        Map<UploadException.Reason, Integer> t = new EnumMap<>(UploadException.Reason.class);
+        for (UploadException.Reason r : UploadException.Reason.values()) {
+            t.put(r, r.status());
+        }
+        TUS_STATUS = Collections.unmodifiableMap(t);
+    }
 
     private final UploadEndpoint endpoint;
     private final UploadService service;
@@ -77,7 +95,7 @@ final class UploadResponder {
                 return tusCreate(ex, owner);
             }
             if (id == null) {
-                throw new UploadException(405, method.name() + " is not allowed on the upload collection; POST creates");
+                throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed on the upload collection; POST creates");
             }
             if (HttpMethod.HEAD.equals(method)) {
                 reply(ex, protocol, service.head(id, owner), u -> {
@@ -96,7 +114,7 @@ final class UploadResponder {
                         v -> sendHead(ex, new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT), protocol));
                 return null;
             }
-            throw new UploadException(405, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
+            throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
         } catch (UploadException e) {
             refuse(ex, e, protocol);
             return null;
@@ -129,7 +147,7 @@ final class UploadResponder {
             UploadRules.finalCreation(withBody);
         }
         if (withBody && !"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
-            throw new UploadException(415, "a creation request with data needs Content-Type: application/offset+octet-stream");
+            throw new UploadException(UploadException.Reason.UNSUPPORTED_MEDIA_TYPE, "a creation request with data needs Content-Type: application/offset+octet-stream");
         }
         CompletableFuture<Upload> created = service.create(creation);
         if (!withBody) {
@@ -144,7 +162,8 @@ final class UploadResponder {
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
                 Upload made = now(created, null);
-                if (made != null && e instanceof UploadException ue && ue.status() != 460) {
+                if (made != null && e instanceof UploadException ue
+                        && ue.reason() != UploadException.Reason.CHECKSUM_MISMATCH) {
                     // Created: say where, and how far the data got; the client resumes from there.
                     sendCreated(ex, now(service.head(made.id(), owner), made), true);
                     return;
@@ -183,7 +202,7 @@ final class UploadResponder {
             }
         }
         if (announced && r.headers().contains("Upload-Checksum")) {
-            throw UploadException.badRequest("Upload-Checksum is both a header and an announced trailer; send one");
+            throw UploadException.malformed("Upload-Checksum is both a header and an announced trailer; send one");
         }
         return announced;
     }
@@ -191,10 +210,10 @@ final class UploadResponder {
     private BodyPipe tusPatch(Exchange ex, String id, String owner) {
         HttpRequest r = ex.request();
         if (!"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
-            throw new UploadException(415, "PATCH needs Content-Type: application/offset+octet-stream");
+            throw new UploadException(UploadException.Reason.UNSUPPORTED_MEDIA_TYPE, "PATCH needs Content-Type: application/offset+octet-stream");
         }
         long offset = TusFields.number("Upload-Offset", r.headers().get("Upload-Offset"))
-                .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
+                .orElseThrow(() -> UploadException.malformed("PATCH needs Upload-Offset"));
         UploadService.Append append = new UploadService.Append(id, owner, offset,
                 UploadEndpoint.declaredLength(r.headers()), bodyLength(r),
                 headerChecksum(r), checksumTrailer(r), ex.ctx().channel(), UploadRules.Completed.EMPTY_APPEND_MATCHES);
@@ -227,21 +246,28 @@ final class UploadResponder {
         }));
     }
 
-    /** A refusal: the status and reason; 409 says the real offset; the connection closes if a body was not read. */
+    /**
+     * A refusal: the status its protocol's table gives its reason, and why; 409 says the real offset; the
+     * connection closes if a body was not read. A failure that is the server's (not a refusal of the request) is
+     * logged with its cause, so that no 500 goes unexplained.
+     */
     void refuse(Exchange ex, Throwable failure, UploadEndpoint.Protocol protocol) {
         UploadException e = failure instanceof UploadException ue ? ue
-                : new UploadException(500, "the upload failed: " + failure.getMessage());
-        HttpResponseStatus status = HttpResponseStatus.valueOf(e.status(), reasonPhrase(e.status()));
+                : new UploadException(UploadException.Reason.INTERNAL, "the upload failed: " + describe(failure));
+        if (e.reason() == UploadException.Reason.INTERNAL) {
+            log.warn("{} {}: {}", ex.request().method(), ex.request().uri(), e.getMessage(),
+                    failure instanceof UploadException ? null : failure);
+        }
         FullHttpResponse resp = protocol == UploadEndpoint.Protocol.IETF
-                ? IetfUploadResponder.problem(status, e, ex.request())
-                : Responses.error(status, e.getMessage());
+                ? IetfUploadResponder.problem(e, ex.request())
+                : Responses.error(status(TUS_STATUS.get(e.reason())), e.getMessage());
         if (e.currentOffset() >= 0) {
             resp.headers().set("Upload-Offset", e.currentOffset());
         }
-        if (e.status() == 401) {
+        if (e.reason() == UploadException.Reason.UNAUTHORIZED) {
             resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        if (e.status() == 503) {
+        if (e.reason() == UploadException.Reason.BUSY) {
             resp.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
         if (hasBody(ex.request())) {
@@ -300,7 +326,7 @@ final class UploadResponder {
         try {
             return Long.parseLong(length.strip());
         } catch (NumberFormatException e) {
-            throw UploadException.badRequest("Content-Length is not a number");
+            throw UploadException.malformed("Content-Length is not a number");
         }
     }
 
@@ -317,6 +343,15 @@ final class UploadResponder {
         io.netty.channel.Channel ch = ex.ctx().channel();
         io.netty.channel.Channel conn = ch.parent() != null ? ch.parent() : ch;
         return conn.pipeline().get(SslHandler.class) != null;
+    }
+
+    /** A failure's words: its message, or its type when it has none. */
+    static String describe(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+    }
+
+    static HttpResponseStatus status(int code) {
+        return HttpResponseStatus.valueOf(code, reasonPhrase(code));
     }
 
     static String reasonPhrase(int status) {

@@ -77,7 +77,7 @@ public final class BodyPipe {
                 return;
             }
             appender.abort("the body stalled");
-            finish(null, new UploadException(408, "no byte of the body arrived for "
+            finish(null, new UploadException(UploadException.Reason.BODY_TIMEOUT, "no byte of the body arrived for "
                     + java.time.Duration.ofNanos(timeout).toMillis() + " ms; what arrived is kept: ask for the offset"
                     + " and resume"));
         }, delay, TimeUnit.NANOSECONDS);
@@ -130,7 +130,7 @@ public final class BodyPipe {
             ByteBuf content = c.content();
             if (content.isReadable() && !appender.write(content)) {
                 finish(null, appender.failure() == null
-                        ? new UploadException(409, "this request was ended by a newer one") : appender.failure());
+                        ? new UploadException(UploadException.Reason.SUPERSEDED, "this request was ended by a newer one") : appender.failure());
                 return;
             }
             if (c instanceof LastHttpContent last) {

@@ -82,7 +82,7 @@ public final class UploadEndpoint {
             rest = rest.substring(0, rest.length() - 1);
         }
         if (!UploadService.looksLikeId(rest)) {
-            throw new UploadException(404, "no such upload");
+            throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
         }
         return rest;
     }
@@ -105,7 +105,7 @@ public final class UploadEndpoint {
                 return HttpMethod.valueOf(override.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 // Empty, or with a character no method name has: HttpMethod refuses it, and so does the endpoint.
-                throw UploadException.badRequest("X-HTTP-Method-Override is not a method name");
+                throw UploadException.malformed("X-HTTP-Method-Override is not a method name");
             }
         }
         return r.method();
@@ -129,7 +129,7 @@ public final class UploadEndpoint {
                 }
             }
         }
-        throw new UploadException(401, "uploads need 'Authorization: Bearer TOKEN' with an upload token");
+        throw new UploadException(UploadException.Reason.UNAUTHORIZED, "uploads need 'Authorization: Bearer TOKEN' with an upload token");
     }
 
     /** A stable, non-secret name for a token: the owner recorded with its uploads. */
@@ -223,7 +223,7 @@ public final class UploadEndpoint {
         List<String> parts = new ArrayList<>();
         if (concat.kind() == TusFields.Concat.Kind.FINAL) {
             if (h.contains("Upload-Length")) {
-                throw UploadException.badRequest("a final concatenation takes no Upload-Length: it is the sum of its parts");
+                throw UploadException.malformed("a final concatenation takes no Upload-Length: it is the sum of its parts");
             }
             for (String url : concat.parts()) {
                 parts.add(service.idFromUrl(url));
@@ -234,16 +234,16 @@ public final class UploadEndpoint {
         boolean deferred = false;
         if (defer != null) {
             if (!defer.strip().equals("1")) {
-                throw UploadException.badRequest("Upload-Defer-Length must be 1");
+                throw UploadException.malformed("Upload-Defer-Length must be 1");
             }
             deferred = true;
         }
         long length = TusFields.number("Upload-Length", h.get("Upload-Length")).orElse(-1L);
         if (deferred && length >= 0) {
-            throw UploadException.badRequest("send Upload-Length or Upload-Defer-Length, not both");
+            throw UploadException.malformed("send Upload-Length or Upload-Defer-Length, not both");
         }
         if (!deferred && length < 0) {
-            throw UploadException.badRequest("a new upload needs Upload-Length, or Upload-Defer-Length: 1");
+            throw UploadException.malformed("a new upload needs Upload-Length, or Upload-Defer-Length: 1");
         }
         return new UploadService.Creation(length, deferred, metadata, concat, parts, owner);
     }

@@ -134,11 +134,11 @@ public final class UploadService implements AutoCloseable {
                 UploadRules.finalParts(c.parts());
                 List<Long> lengths = new ArrayList<>();
                 for (String partId : c.parts()) {
-                    Upload part = load(partId).orElseThrow(() -> UploadException.badRequest(
+                    Upload part = load(partId).orElseThrow(() -> new UploadException(UploadException.Reason.CONCAT_INVALID,
                             "Upload-Concat names " + partId + ", which is not an upload here"));
                     UploadRules.access(part, c.owner(), now);
                     if (!part.isPartial()) {
-                        throw UploadException.badRequest("Upload-Concat names " + partId
+                        throw new UploadException(UploadException.Reason.CONCAT_INVALID, "Upload-Concat names " + partId
                                 + ", which is not a partial upload");
                     }
                     lengths.add(part.length());
@@ -158,7 +158,7 @@ public final class UploadService implements AutoCloseable {
                 Files.deleteIfExists(store.data(id));
                 Files.createFile(store.data(id));
             } catch (IOException e) {
-                throw new UploadException(507, "cannot create the upload's file: " + e.getMessage());
+                throw new UploadException(UploadException.Reason.NO_SPACE, "cannot create the upload's file: " + e.getMessage());
             }
             store.create(u);
             Session s = new Session(u);
@@ -209,7 +209,7 @@ public final class UploadService implements AutoCloseable {
     private static Upload live(Session s) {
         synchronized (s) {
             if (s.gone) {
-                throw new UploadException(404, "no such upload");
+                throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
             }
             return s.upload;
         }
@@ -218,7 +218,7 @@ public final class UploadService implements AutoCloseable {
     private Session session(String id) {
         Session s = sessions.get(id);
         if (s == null) {
-            Upload u = store.find(id).orElseThrow(() -> new UploadException(404, "no such upload"));
+            Upload u = store.find(id).orElseThrow(() -> new UploadException(UploadException.Reason.NOT_FOUND, "no such upload"));
             sessions.putIfAbsent(id, new Session(u));
             s = sessions.get(id);
         }
@@ -290,7 +290,7 @@ public final class UploadService implements AutoCloseable {
         }
         if (writing.incrementAndGet() > settings.maxConcurrent()) {
             writing.decrementAndGet();
-            throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
+            throw new UploadException(UploadException.Reason.BUSY, "the server is taking " + settings.maxConcurrent()
                     + " uploads at once; try again in a moment");
         }
         // A complete upload passes the rules only with nothing to write, and its data file has been moved into
@@ -309,7 +309,7 @@ public final class UploadService implements AutoCloseable {
             return appender;
         } catch (IOException e) {
             writing.decrementAndGet();
-            throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
+            throw new UploadException(UploadException.Reason.INTERNAL, "the upload's data cannot be opened: " + e.getMessage());
         }
     }
 
@@ -364,11 +364,11 @@ public final class UploadService implements AutoCloseable {
                 length = session.upload.length();
             }
             if (length >= 0 && start + written + n > length) {
-                fail(new UploadException(413, "the body runs past the upload's length of " + length));
+                fail(new UploadException(UploadException.Reason.PAST_LENGTH, "the body runs past the upload's length of " + length));
                 return false;
             }
             if (service.settings.maxSize() > 0 && start + written + n > service.settings.maxSize()) {
-                fail(new UploadException(413, "the upload would exceed the server's maximum of "
+                fail(new UploadException(UploadException.Reason.TOO_LARGE, "the upload would exceed the server's maximum of "
                         + service.settings.maxSize() + " bytes"));
                 return false;
             }
@@ -379,7 +379,7 @@ public final class UploadService implements AutoCloseable {
                     at += data.write(nio, at);
                 }
             } catch (IOException e) {
-                fail(new UploadException(507, "the server's disk is full; " + (start + committedWritten)
+                fail(new UploadException(UploadException.Reason.NO_SPACE, "the server's disk is full; " + (start + committedWritten)
                         + " bytes are kept: resume later"));
                 return false;
             }
@@ -413,14 +413,14 @@ public final class UploadService implements AutoCloseable {
         public CompletableFuture<Upload> end(TusFields.Checksum trailerChecksum) {
             if (ended) {
                 return CompletableFuture.failedFuture(failure != null ? failure
-                        : new UploadException(409, "this request was ended by a newer one"));
+                        : new UploadException(UploadException.Reason.SUPERSEDED, "this request was ended by a newer one"));
             }
             TusFields.Checksum expected = request.checksum() != null ? request.checksum() : trailerChecksum;
             if (expected == null && request.checksumTrailer()) {
                 written = 0;
                 ended = true;
                 release();
-                return CompletableFuture.failedFuture(UploadException.badRequest("the body ended without the"
+                return CompletableFuture.failedFuture(new UploadException(UploadException.Reason.CHECKSUM_TRAILER_MISSING, "the body ended without the"
                         + " Upload-Checksum trailer it announced; the chunk was discarded, the offset is unchanged"));
             }
             if (expected != null) {
@@ -433,7 +433,7 @@ public final class UploadService implements AutoCloseable {
                     ended = true;
                     service.metrics.uploadChecksumFailed();
                     release();
-                    return CompletableFuture.failedFuture(new UploadException(460,
+                    return CompletableFuture.failedFuture(new UploadException(UploadException.Reason.CHECKSUM_MISMATCH,
                             "the chunk's " + TusFields.tusName(expected.algorithm()) + " checksum does not match; it was"
                                     + " discarded, the offset is unchanged"));
                 }
@@ -706,7 +706,7 @@ public final class UploadService implements AutoCloseable {
         try {
             target = place(data, u);
         } catch (IOException e) {
-            throw new UploadException(507, "the completed upload cannot be moved into place: " + e.getMessage());
+            throw new UploadException(UploadException.Reason.NO_SPACE, "the completed upload cannot be moved into place: " + e.getMessage());
         }
         try {
             OpenFile.FileVersion version = OpenFile.FileVersion.read(target);
@@ -817,7 +817,7 @@ public final class UploadService implements AutoCloseable {
             try {
                 UploadRules.finalLength(lengths, settings.maxSize());
             } catch (UploadException e) {
-                throw new UploadException(e.status(), "a length of " + declared + " bytes for this partial upload"
+                throw new UploadException(e.reason(), "a length of " + declared + " bytes for this partial upload"
                         + " is refused: it is part of the final upload " + fin.id() + ", and " + e.getMessage());
             }
         }
@@ -961,7 +961,7 @@ public final class UploadService implements AutoCloseable {
         try {
             long usable = Files.getFileStore(store.data("probe").getParent()).getUsableSpace();
             if (bytes > usable) {
-                throw new UploadException(507, "the server has " + usable + " bytes free, not the " + bytes
+                throw new UploadException(UploadException.Reason.NO_SPACE, "the server has " + usable + " bytes free, not the " + bytes
                         + " this upload needs");
             }
         } catch (IOException e) {
@@ -1013,7 +1013,7 @@ public final class UploadService implements AutoCloseable {
         }
         String id = u.substring(u.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
         if (!looksLikeId(id)) {
-            throw UploadException.badRequest("'" + url + "' is not the URL of an upload here");
+            throw new UploadException(UploadException.Reason.CONCAT_INVALID, "'" + url + "' is not the URL of an upload here");
         }
         return id;
     }
