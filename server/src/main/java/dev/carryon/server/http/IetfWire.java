@@ -8,7 +8,8 @@ import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
 import dev.carryon.core.upload.UploadMetadata;
 import dev.carryon.core.upload.UploadRules;
-import dev.carryon.server.upload.BodyPipe;
+import dev.carryon.core.download.ContentDisposition;
+import dev.carryon.core.upload.TusFields;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
 import dev.carryon.server.upload.UploadSettings;
@@ -46,7 +47,7 @@ import java.util.Set;
  * integers, {@code Upload-Complete} a boolean, {@code Upload-Limit} a dictionary. The uploads are the same as
  * tus's; only the wire differs. See docs/upload-protocols.md for what each interop version sends.
  */
-final class IetfUploadResponder {
+final class IetfWire implements UploadWire {
 
     /**
      * Interop versions accepted: 5 (draft -03, tus-js-client 'ietf-draft-03'), 6 (-04/-05, 'ietf-draft-05'),
@@ -62,26 +63,26 @@ final class IetfUploadResponder {
     static final String COMPLETED = "https://iana.org/assignments/http-problem-types#completed-upload";
     static final String INCONSISTENT = "https://iana.org/assignments/http-problem-types#inconsistent-upload-length";
 
-    private final UploadEndpoint endpoint;
-    private final UploadResponder common;
-    private final UploadService service;
+    private final UploadSettings settings;
 
-    IetfUploadResponder(UploadEndpoint endpoint, UploadResponder common) {
-        this.endpoint = endpoint;
-        this.common = common;
-        this.service = endpoint.service();
+    IetfWire(UploadSettings settings) {
+        this.settings = settings;
     }
 
-    BodyPipe answer(Exchange ex, HttpMethod method, String id) {
-        HttpRequest r = ex.request();
+    @Override
+    public UploadEndpoint.Protocol protocol() {
+        return UploadEndpoint.Protocol.IETF;
+    }
+
+    @Override
+    public FullHttpResponse versionRefusal(HttpRequest r) {
+        version(r);
+        return null;
+    }
+
+    @Override
+    public void checkUploadRequest(HttpMethod method, HttpRequest r) {
         int version = version(r);
-        String owner = endpoint.requester(r);
-        if (HttpMethod.POST.equals(method) && id == null) {
-            return create(ex, owner, version);
-        }
-        if (id == null) {
-            throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed on the upload collection; POST creates");
-        }
         if (version <= 6 && (HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method))) {
             // -03 and -05 §5 and §7: offset retrieval and cancellation carry none of the progress fields.
             for (String field : version == 6 ? List.of("Upload-Offset", "Upload-Complete", "Upload-Length")
@@ -92,156 +93,115 @@ final class IetfUploadResponder {
                 }
             }
         }
-        if (HttpMethod.HEAD.equals(method)) {
-            common.reply(ex, UploadEndpoint.Protocol.IETF, service.head(id, owner), u -> {
-                HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-                progress(resp.headers(), u, version);
-                resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-                limits(service.settings(), version).forEach(resp.headers()::set);
-                common.sendHead(ex, resp, UploadEndpoint.Protocol.IETF);
-            });
-            return null;
-        }
-        if (HttpMethod.PATCH.equals(method)) {
-            return append(ex, id, owner, version);
-        }
-        if (HttpMethod.DELETE.equals(method)) {
-            common.reply(ex, UploadEndpoint.Protocol.IETF, service.terminate(id, owner), v -> common.sendHead(ex,
-                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT),
-                    UploadEndpoint.Protocol.IETF));
-            return null;
-        }
-        throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
+    }
+
+    @Override
+    public UploadRules.Completed completed() {
+        return UploadRules.Completed.REFUSED;
     }
 
     /** Creation: the body (if any) is the first part of the representation; Upload-Complete says if it is all. */
-    private BodyPipe create(Exchange ex, String owner, int version) {
-        HttpRequest r = ex.request();
+    @Override
+    public Create creation(HttpRequest r, String owner) {
         boolean complete = complete(r);
         OptionalLong declared = integer(r, "Upload-Length");
-        long bodyLength = UploadResponder.bodyLength(r);
+        long bodyLength = UploadWire.bodyLength(r);
         long length = declared.isPresent() ? declared.getAsLong() : complete && bodyLength >= 0 ? bodyLength : -1;
         if (complete && declared.isPresent() && bodyLength >= 0 && bodyLength != declared.getAsLong()) {
-            throw new UploadException(UploadException.Reason.LENGTHS_DIFFER, "Upload-Complete: ?1 with " + bodyLength + " bytes, but Upload-Length "
-                    + declared.getAsLong() + ": the lengths differ");
+            throw new UploadException(UploadException.Reason.LENGTHS_DIFFER, "Upload-Complete: ?1 with " + bodyLength
+                    + " bytes, but Upload-Length " + declared.getAsLong() + ": the lengths differ");
         }
         UploadMetadata metadata = UploadMetadata.parse(r.headers().get("Upload-Metadata"));
         String disposition = r.headers().get("Content-Disposition");
         if (disposition != null && metadata.text("filename").isEmpty()) {
-            Optional<String> name = dev.carryon.core.download.ContentDisposition.filename(disposition);
+            Optional<String> name = ContentDisposition.filename(disposition);
             if (name.isPresent()) {
                 metadata = metadata.with("filename", name.get());
             }
         }
         UploadService.Creation creation = new UploadService.Creation(length, length < 0, metadata,
-                dev.carryon.core.upload.TusFields.Concat.NONE, java.util.List.of(), owner);
-        var created = service.create(creation);
-        if (bodyLength == 0 && !r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            common.reply(ex, UploadEndpoint.Protocol.IETF, created, u -> created(ex, u, version));
-            return null;
-        }
-        var ready = created.thenCompose(u -> {
-            // The client can resume this creation only if it learns the upload's URL before the body ends.
-            ex.ctx().executor().execute(() -> informational(ex, u, version));
-            return service.append(new UploadService.Append(u.id(), owner, 0, OptionalLong.empty(), bodyLength, null,
-                    false, ex.ctx().channel(), UploadRules.Completed.REFUSED));
-        });
-        UploadResponder.continueIfExpected(ex);
-        return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
-            Upload made = UploadResponder.now(created, null);
-            if (e != null) {
-                if (made != null && e instanceof UploadException ue
-                        && ue.reason() != UploadException.Reason.CHECKSUM_MISMATCH) {
-                    created(ex, UploadResponder.now(service.head(made.id(), owner), made), version);
-                    return;
-                }
-                common.refuse(ex, e, UploadEndpoint.Protocol.IETF);
-                return;
-            }
-            if (complete && !u.lengthKnown()) {
-                // Complete without a declared length: the body was all of it.
-                finishLength(ex, u, owner, version);
-                return;
-            }
-            created(ex, u, version);
-        });
-    }
-
-    /** Declares the length of an upload whose last part just arrived, which completes it. */
-    private void finishLength(Exchange ex, Upload u, String owner, int version) {
-        var ready = service.append(new UploadService.Append(u.id(), owner, u.offset(), OptionalLong.of(u.offset()), 0,
-                null, false, ex.ctx().channel(), UploadRules.Completed.REFUSED));
-        ready.thenCompose(a -> a.end(null)).whenComplete((done, e) -> ex.ctx().executor().execute(() -> {
-            if (e != null) {
-                common.refuse(ex, BodyPipe.unwrap(e), UploadEndpoint.Protocol.IETF);
-            } else {
-                created(ex, done, version);
-            }
-        }));
-    }
-
-    /** 104 (Upload Resumption Supported): the upload's Location, before its body has arrived. */
-    private void informational(Exchange ex, Upload u, int version) {
-        if (ex.http2()) {
-            return; // informational responses on HTTP/2 streams: not needed, clients learn Location at the end
-        }
-        FullHttpResponse info = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, UPLOAD_RESUMPTION_SUPPORTED);
-        info.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
-        info.headers().set("Upload-Draft-Interop-Version", version);
-        limits(service.settings(), version).forEach(info.headers()::set);
-        ex.ctx().writeAndFlush(info);
-    }
-
-    private void created(Exchange ex, Upload u, int version) {
-        // 201 whether or not the body was all of it: the request created the upload (and, complete, the file).
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                Unpooled.EMPTY_BUFFER);
-        resp.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), UploadResponder.isTls(ex)));
-        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        progress(resp.headers(), u, version);
-        limits(service.settings(), version).forEach(resp.headers()::set);
-        common.send(ex, resp, UploadEndpoint.Protocol.IETF);
+                TusFields.Concat.NONE, List.of(), owner);
+        boolean withBody = bodyLength != 0 || r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        AppendSpec body = new AppendSpec(0, OptionalLong.empty(), bodyLength, null, false, complete);
+        return new Create(creation, withBody ? () -> body : null);
     }
 
     /** Appending: Upload-Offset must match; Upload-Complete: ?1 marks the last part. */
-    private BodyPipe append(Exchange ex, String id, String owner, int version) {
-        HttpRequest r = ex.request();
-        String type = UploadResponder.contentType(r);
-        if (version >= 6 && !type.isEmpty() && !PARTIAL_UPLOAD.equalsIgnoreCase(type)) {
-            throw new UploadException(UploadException.Reason.UNSUPPORTED_MEDIA_TYPE, "PATCH needs Content-Type: " + PARTIAL_UPLOAD);
+    @Override
+    public AppendSpec append(HttpRequest r) {
+        String type = UploadWire.contentType(r);
+        if (version(r) >= 6 && !type.isEmpty() && !PARTIAL_UPLOAD.equalsIgnoreCase(type)) {
+            throw new UploadException(UploadException.Reason.UNSUPPORTED_MEDIA_TYPE, "PATCH needs Content-Type: "
+                    + PARTIAL_UPLOAD);
         }
         long offset = integer(r, "Upload-Offset")
                 .orElseThrow(() -> UploadException.malformed("PATCH needs Upload-Offset"));
         boolean complete = complete(r);
-        long bodyLength = UploadResponder.bodyLength(r);
+        long bodyLength = UploadWire.bodyLength(r);
         OptionalLong declared = integer(r, "Upload-Length");
         if (declared.isEmpty() && complete && bodyLength >= 0) {
             declared = OptionalLong.of(offset + bodyLength);
         }
-        var ready = service.append(new UploadService.Append(id, owner, offset, declared, bodyLength, null, false,
-                ex.ctx().channel(), UploadRules.Completed.REFUSED));
-        UploadResponder.continueIfExpected(ex);
-        boolean completing = complete;
-        return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
-            if (e != null) {
-                common.refuse(ex, e, UploadEndpoint.Protocol.IETF);
-                return;
-            }
-            if (completing && !u.lengthKnown()) {
-                finishLength(ex, u, owner, version);
-                return;
-            }
-            boolean done = u.state() == Upload.State.COMPLETE;
-            // Interop 5 and 6 answer an append with 201 (done or not); later drafts with 204 until done.
-            HttpResponseStatus status = version <= 6 ? HttpResponseStatus.CREATED
-                    : done ? HttpResponseStatus.OK : HttpResponseStatus.NO_CONTENT;
-            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-            if (status.code() != 204) {
-                resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-            }
-            progress(resp.headers(), u, version);
-            common.sendHead(ex, resp, UploadEndpoint.Protocol.IETF);
-        });
+        return new AppendSpec(offset, declared, bodyLength, null, false, complete);
+    }
+
+    /** 104 (Upload Resumption Supported): the upload's Location, before its body has arrived. */
+    @Override
+    public FullHttpResponse informational(HttpRequest r, Upload u, String location) {
+        int version = version(r);
+        FullHttpResponse info = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, UPLOAD_RESUMPTION_SUPPORTED);
+        info.headers().set(HttpHeaderNames.LOCATION, location);
+        info.headers().set("Upload-Draft-Interop-Version", version);
+        limits(settings, version).forEach(info.headers()::set);
+        return info;
+    }
+
+    @Override
+    public FullHttpResponse created(HttpRequest r, Upload u, String location, boolean withData) {
+        int version = version(r);
+        // 201 whether or not the body was all of it: the request created the upload (and, complete, the file).
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                Unpooled.EMPTY_BUFFER);
+        resp.headers().set(HttpHeaderNames.LOCATION, location);
+        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        progress(resp.headers(), u, version);
+        limits(settings, version).forEach(resp.headers()::set);
+        return resp;
+    }
+
+    @Override
+    public HttpResponse head(HttpRequest r, Upload u) {
+        int version = version(r);
+        HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        progress(resp.headers(), u, version);
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        limits(settings, version).forEach(resp.headers()::set);
+        return resp;
+    }
+
+    @Override
+    public HttpResponse appended(HttpRequest r, Upload u) {
+        int version = version(r);
+        boolean done = u.state() == Upload.State.COMPLETE;
+        // Interop 5 and 6 answer an append with 201 (done or not); later drafts with 204 until done.
+        HttpResponseStatus status = version <= 6 ? HttpResponseStatus.CREATED
+                : done ? HttpResponseStatus.OK : HttpResponseStatus.NO_CONTENT;
+        HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        if (status.code() != 204) {
+            resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        }
+        progress(resp.headers(), u, version);
+        return resp;
+    }
+
+    @Override
+    public FullHttpResponse refusal(UploadException e, HttpRequest r) {
+        return problem(e, r);
+    }
+
+    @Override
+    public void stamp(HttpHeaders h) {
+        // every answer names its interop version already (progress, problem)
     }
 
     /** Upload-Offset, Upload-Complete (or, in interop version 3 and earlier, Upload-Incomplete) and Upload-Length. */
@@ -324,7 +284,7 @@ final class IetfUploadResponder {
             // the newest behaviour for a version we do not know
         }
         Answer a = ANSWERS.get(e.reason());
-        HttpResponseStatus answer = UploadResponder.status(a.status(version));
+        HttpResponseStatus answer = UploadWire.status(a.status(version));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
