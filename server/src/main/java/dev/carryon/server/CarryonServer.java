@@ -12,6 +12,7 @@ import dev.carryon.server.transport.ServerInitializer;
 import dev.carryon.server.transport.TlsEngine;
 import dev.carryon.server.transport.TlsKeys;
 import dev.carryon.server.transport.Transport;
+import dev.carryon.server.store.LocalUploadData;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
 import io.netty.bootstrap.ServerBootstrap;
@@ -102,8 +103,9 @@ public final class CarryonServer implements AutoCloseable {
             ServedRoot root = new ServedRoot(config.root(), config.stateDir(), config.followSymlinks(),
                     config.serveHidden());
             SslContext ssl = config.tls() ? ssl(config) : null;
-            uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
-                    root.root(), digests, metrics);
+            uploads = config.uploads() == null ? null : new UploadService(store.uploads(),
+                    new LocalUploadData(store.uploadDataDir(), root.root(), config.uploads().overwrite(), digests),
+                    config.uploads(), metrics);
             journal = config.journal() == null ? null
                     : TransferJournal.start(store.transfers(), uploads != null, metrics, config.journal());
             ServerContext context = new ServerContext(config, root, digests, metrics, accessLog,

@@ -3,6 +3,7 @@ package dev.carryon.server.http;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
+import dev.carryon.server.upload.Appender;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
@@ -129,7 +130,7 @@ final class UploadResponder {
             return null;
         }
         UploadWire.AppendSpec[] body = new UploadWire.AppendSpec[1];
-        CompletableFuture<UploadService.Appender> ready = created.thenCompose(u -> {
+        CompletableFuture<Appender> ready = created.thenCompose(u -> {
             body[0] = c.body().get();
             FullHttpResponse info = ex.http2() ? null : wire.informational(r, u, location(ex, u));
             if (info != null) {
@@ -159,7 +160,7 @@ final class UploadResponder {
     private BodyPipe append(Exchange ex, UploadWire wire, String id, String owner) {
         HttpRequest r = ex.request();
         UploadWire.AppendSpec spec = wire.append(r);
-        CompletableFuture<UploadService.Appender> ready = service.append(append(id, owner, spec, wire, ex));
+        CompletableFuture<Appender> ready = service.append(append(id, owner, spec, wire, ex));
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
@@ -173,7 +174,7 @@ final class UploadResponder {
     private static UploadService.Append append(String id, String owner, UploadWire.AppendSpec a, UploadWire wire,
                                                Exchange ex) {
         return new UploadService.Append(id, owner, a.offset(), a.declaredLength(), a.bodyLength(), a.checksum(),
-                a.checksumTrailer(), ex.ctx().channel(), wire.completed());
+                a.checksumTrailer(), BodyPipe.writer(ex.ctx().channel()), wire.completed());
     }
 
     /**
