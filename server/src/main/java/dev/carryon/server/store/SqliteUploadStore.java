@@ -53,7 +53,7 @@ final class SqliteUploadStore implements UploadStore {
         long now = System.currentTimeMillis();
         String sql = "UPDATE uploads SET length = ?, upload_offset = ?, metadata = ?, concat = ?, owner = ?,"
                 + " created_at = ?, expires_at = ?, state = ?, path = ?, sha256 = ?, updated_at = ?"
-                + (epoch >= 0 ? ", lease_expires = ? + coalesce(lease_ttl, 0)" : "")
+                + (epoch >= 0 ? ", lease_expires = max(coalesce(lease_expires, 0), ? + coalesce(lease_ttl, 0))" : "")
                 + " WHERE id = ? AND upload_offset = ?" + (epoch >= 0 ? " AND lease_epoch = ?" : "");
         try (PreparedStatement s = records().prepareStatement(sql)) {
             int i = bind(s, 1, u);
