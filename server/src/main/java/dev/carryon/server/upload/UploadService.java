@@ -92,6 +92,8 @@ public final class UploadService implements AutoCloseable {
         long hashed;
         /** While the upload is being finished (hashed, assembled, published): what the finish gives. */
         CompletableFuture<Upload> finishing;
+        /** Append requests being prepared or writing. */
+        final AtomicInteger appends = new AtomicInteger();
         volatile long usedNanos = System.nanoTime();
 
         Session(Upload upload) {
@@ -321,13 +323,31 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
+        s.appends.incrementAndGet();
+        return append(s, a).whenComplete((appender, e) -> {
+            if (e != null) {
+                s.appends.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Whether a request is appending to the upload: being prepared, or writing its body until its last commit is
+     * done. Once it is not, everything the requests so far sent is accounted for (tests wait on it).
+     */
+    public boolean appending(String id) {
+        Session s = sessions.get(id);
+        return s != null && s.appends.get() > 0;
+    }
+
+    private CompletableFuture<Appender> append(Session s, Append a) {
         return locks.takeOver(a.id(), "a newer request for the same upload")
                 .thenComposeAsync(v -> afterFinishing(s), commits)
                 .thenComposeAsync(v -> {
                     if (locks.writer(a.id()) != null && !s.gone) {
                         // Another append, prepared here since this one's takeover, is the writer now: take it over
                         // too. Seeing no writer and becoming it happen in one task of this thread, so only one can.
-                        return append(a);
+                        return append(s, a);
                     }
                     return prepare(s, a);
                 }, commits);
@@ -385,8 +405,8 @@ public final class UploadService implements AutoCloseable {
             return CompletableFuture.completedFuture(appender);
         }
         // The running digest starts where this append does; what an earlier process received is hashed first.
-        return catchUpDigest(s).thenApply(v -> {
-            appender.resumeDigest();
+        return catchUpDigest(s).handle((v, e) -> {
+            appender.resumeDigest(); // without a caught-up digest, the finished upload is hashed once at its end
             return appender;
         });
     }
@@ -477,6 +497,7 @@ public final class UploadService implements AutoCloseable {
     void released(Session s, Appender a) {
         locks.release(s.id, a);
         writing.decrementAndGet();
+        s.appends.decrementAndGet();
         if (a.epoch() >= 0) {
             commits.execute(() -> {
                 try {
