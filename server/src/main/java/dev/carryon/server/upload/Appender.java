@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * upload's {@link UploadData.Sink}, and schedules commits. Its methods run on the request's own thread (its
  * {@link Writer}); commits run on the service's commit thread and never block the request's.
  */
-public final class Appender {
+public final class Appender implements UploadLocks.Holder {
 
     private static final long COMMIT_BYTES = 16L << 20;
     private static final long COMMIT_NANOS = 1_000_000_000L;
@@ -69,6 +69,7 @@ public final class Appender {
     }
 
     /** The request that writes, to be asked to let go. */
+    @Override
     public Writer writer() {
         return request.writer();
     }
@@ -224,6 +225,7 @@ public final class Appender {
      * a checksum what arrived is kept; with one, in the header or announced as a trailer that now will not
      * come, the chunk cannot be verified and is discarded.
      */
+    @Override
     public CompletableFuture<Void> abort(String why) {
         if (ended) {
             return stopped;
@@ -248,6 +250,7 @@ public final class Appender {
         return failure;
     }
 
+    @Override
     public long lastByteNanos() {
         return lastByteNanos;
     }

@@ -10,14 +10,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface UploadLocks {
 
+    /** What holds an upload: its request, how to end its body, and when its last byte came. */
+    interface Holder {
+        Writer writer();
+
+        /** Ends the body, keeping (committing) what arrived; completes once that is done. */
+        CompletableFuture<Void> abort(String why);
+
+        long lastByteNanos();
+    }
+
     /** The upload's writer, or null. */
-    Appender writer(String id);
+    Holder writer(String id);
 
-    /** Makes {@code appender} the upload's writer if it has none; false when another one is. */
-    boolean claim(String id, Appender appender);
+    /** Makes {@code holder} the upload's writer if it has none; false when another one is. */
+    boolean claim(String id, Holder holder);
 
-    /** Ends {@code appender}'s hold (nothing if it is no longer the writer). */
-    void release(String id, Appender appender);
+    /** Ends {@code holder}'s hold (nothing if it is no longer the writer). */
+    void release(String id, Holder holder);
 
     /**
      * Asks the upload's writer, if any, to let go; completes once it has, its bytes committed. A writer claimed
