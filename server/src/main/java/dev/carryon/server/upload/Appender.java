@@ -176,10 +176,12 @@ public final class Appender implements UploadLocks.Holder {
         }
         boolean hashedOnTheWay = chunkChecksum != null
                 && chunkChecksum.getAlgorithm().equals(expected.algorithm().newDigest().getAlgorithm());
-        byte[] onTheWay = hashedOnTheWay ? chunkChecksum.digest() : null;
+        // An empty chunk needs no reading back (and a complete upload has no data left to read).
+        byte[] onTheWay = hashedOnTheWay ? chunkChecksum.digest()
+                : written == 0 ? expected.algorithm().newDigest().digest() : null;
         // A trailer names its algorithm only at the end: the chunk is read back then, on the hashing thread,
         // once what was written of it is durable (never ahead of its fsync).
-        CompletableFuture<byte[]> actual = hashedOnTheWay ? CompletableFuture.completedFuture(onTheWay)
+        CompletableFuture<byte[]> actual = onTheWay != null ? CompletableFuture.completedFuture(onTheWay)
                 : flush().thenApplyAsync(v -> service.hashRange(request.id(), start, start + written,
                 expected.algorithm()), service.hashing());
         CompletableFuture<Upload> out = new CompletableFuture<>();

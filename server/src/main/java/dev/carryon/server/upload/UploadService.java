@@ -393,6 +393,9 @@ public final class UploadService implements AutoCloseable {
             sink = nothingToWrite ? NOTHING : data.append(a.id(), u.offset());
         } catch (IOException | RuntimeException e) {
             writing.decrementAndGet();
+            if (epoch >= 0) {
+                store.release(u.id(), node, epoch);
+            }
             if (e instanceof UploadException ue) {
                 throw ue;
             }
@@ -400,7 +403,16 @@ public final class UploadService implements AutoCloseable {
                     + e.getMessage());
         }
         Appender appender = new Appender(this, s, a, sink, epoch);
-        locks.claim(a.id(), appender);
+        if (!locks.claim(a.id(), appender)) {
+            // Not in this process (the check and the claim share one task of this thread): another one's writer.
+            sink.close();
+            writing.decrementAndGet();
+            if (epoch >= 0) {
+                store.release(u.id(), node, epoch);
+            }
+            throw new UploadException(UploadException.Reason.BUSY, "another request is writing to this upload;"
+                    + " try again in a moment");
+        }
         if (nothingToWrite) {
             return CompletableFuture.completedFuture(appender);
         }
@@ -425,8 +437,8 @@ public final class UploadService implements AutoCloseable {
         }
 
         @Override
-        public long commit() {
-            throw new IllegalStateException("nothing is written");
+        public long commit() throws IOException {
+            throw new IOException("nothing is written");
         }
 
         @Override
