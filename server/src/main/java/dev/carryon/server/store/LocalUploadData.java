@@ -62,7 +62,8 @@ public final class LocalUploadData implements UploadData {
     public Sink append(String id, long offset) throws IOException {
         FileChannel ch = FileChannel.open(file(id), StandardOpenOption.WRITE, StandardOpenOption.READ);
         return new Sink() {
-            private long at = offset;
+            /** Written on the request's thread, read by a commit on another. */
+            private volatile long at = offset;
 
             @Override
             public CompletableFuture<Void> write(ByteBuffer bytes) {

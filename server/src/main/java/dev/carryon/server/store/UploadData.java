@@ -32,7 +32,11 @@ public interface UploadData {
          */
         CompletableFuture<Void> write(ByteBuffer bytes);
 
-        /** Makes every byte written so far durable; blocks, and returns the durable offset (start + written). */
+        /**
+         * Makes every byte written so far durable; blocks, and returns the durable offset (start + written). It
+         * may be called on another thread than the writes, while they go on: it covers at least what was written
+         * before it was called.
+         */
         long commit() throws IOException;
 
         @Override

@@ -16,13 +16,11 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +66,7 @@ public final class UploadService implements AutoCloseable {
             r -> daemon(r, "carryon-upload-sweeper"));
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger writing = new AtomicInteger();
+    private final Completion completion;
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -114,6 +113,7 @@ public final class UploadService implements AutoCloseable {
         this.locks = locks != null ? locks : new LocalUploadLocks(metrics);
         this.settings = settings;
         this.metrics = metrics;
+        this.completion = new Completion(this, store, data, settings, metrics, commits, hashing);
         // Once a minute, or more often when uploads expire sooner, so that an expired upload's disk comes back
         // within about a quarter of its lifetime.
         long every = settings.expiry().isZero() ? 60_000
@@ -151,7 +151,7 @@ public final class UploadService implements AutoCloseable {
             long length = c.length();
             boolean isFinal = c.concat().kind() == TusFields.Concat.Kind.FINAL;
             if (isFinal) {
-                length = finalLength(c, now);
+                length = completion.finalLength(c, now);
             } else {
                 UploadRules.creation(length, c.deferred(), settings.maxSize());
             }
@@ -176,41 +176,13 @@ public final class UploadService implements AutoCloseable {
         }, commits).thenCompose(s -> {
             Upload u = s.upload;
             if (u.isFinal()) {
-                return assembleIfReady(s).thenApply(v -> current(s));
+                return completion.assembleIfReady(s).thenApply(v -> current(s));
             }
             if (u.length() == 0) {
-                return finish(s);
+                return completion.finish(s);
             }
             return CompletableFuture.completedFuture(u);
         });
-    }
-
-    /**
-     * A final's parts, checked: each named once, each a partial upload here that the requester may touch and that
-     * no other final has taken (a partial belongs to the first final that names it: its data becomes that final's).
-     * Returns the final's length, -1 while a part's is unknown, held to the maximum either way.
-     */
-    private long finalLength(Creation c, Instant now) {
-        UploadRules.finalParts(c.parts());
-        List<Long> lengths = new ArrayList<>();
-        for (String partId : c.parts()) {
-            Upload part = load(partId).orElseThrow(() -> new UploadException(UploadException.Reason.CONCAT_INVALID,
-                    "Upload-Concat names " + partId + ", which is not an upload here"));
-            UploadRules.access(part, c.owner(), now);
-            if (!part.isPartial()) {
-                throw new UploadException(UploadException.Reason.CONCAT_INVALID, "Upload-Concat names " + partId
-                        + ", which is not a partial upload");
-            }
-            for (Upload other : store.finalsNaming(partId)) {
-                if (other.state() != Upload.State.EXPIRED) {
-                    throw new UploadException(UploadException.Reason.CONCAT_INVALID, "the partial upload " + partId
-                            + " is part of the final upload " + other.id() + " already; a partial is the part of"
-                            + " one final");
-                }
-            }
-            lengths.add(part.length());
-        }
-        return UploadRules.finalLength(lengths, settings.maxSize());
     }
 
     // ---- lookup ----
@@ -242,7 +214,7 @@ public final class UploadService implements AutoCloseable {
     }
 
     /** The committed record: the session's while a writer holds it, else read again from the store. */
-    private Optional<Upload> load(String id) {
+    Optional<Upload> load(String id) {
         Session s = sessions.get(id);
         if (s != null) {
             return Optional.of(current(s));
@@ -254,7 +226,7 @@ public final class UploadService implements AutoCloseable {
      * The session's record, read again from the store when nothing of this process holds it (another process may
      * have changed it); 404 when it was deleted since the session was looked up.
      */
-    private Upload current(Session s) {
+    Upload current(Session s) {
         boolean held = locks.writer(s.id) != null;
         synchronized (s) {
             if (s.gone) {
@@ -360,7 +332,7 @@ public final class UploadService implements AutoCloseable {
         long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
                 a.completed());
         if (u.isPartial() && !u.lengthKnown() && length >= 0) {
-            holdWaitingFinals(u.id(), length);
+            completion.holdWaitingFinals(u.id(), length);
         }
         if (length != u.length()) {
             Upload declared = u.withLength(length);
@@ -446,6 +418,11 @@ public final class UploadService implements AutoCloseable {
         }
     };
 
+    /** After a writer's last commit: finishes the upload when every byte is there. On the commit thread. */
+    CompletableFuture<Upload> finishIfFull(Session s) {
+        return completion.finishIfFull(s);
+    }
+
     // ---- the commit protocol (on the commit thread) ----
 
     /** Makes what a flush covers durable without recording an offset. */
@@ -469,7 +446,9 @@ public final class UploadService implements AutoCloseable {
             log.warn("fsync of upload {} failed: {}", s.id, e.getMessage());
             return false;
         }
-        if (durable != offset) {
+        // More may have arrived since this commit was scheduled, and be durable too: what the appender counted up
+        // to then (and hashed) is what is recorded.
+        if (durable < offset) {
             log.warn("upload {}: the data says {} bytes are durable, not {}", s.id, durable, offset);
             return false;
         }
@@ -530,7 +509,7 @@ public final class UploadService implements AutoCloseable {
     }
 
     /** Records a change that no writer makes (a declared length, completion, expiry): it must not conflict. */
-    private void record(Upload u, long expectedOffset, long epoch) {
+    void record(Upload u, long expectedOffset, long epoch) {
         if (!store.update(u, expectedOffset, epoch)) {
             throw new UploadException(UploadException.Reason.INTERNAL, "upload " + u.id() + " changed meanwhile");
         }
@@ -575,214 +554,10 @@ public final class UploadService implements AutoCloseable {
         }, hashing);
     }
 
-    // ---- completion ----
-
-    /** After a writer's last commit: finishes the upload when every byte is there. On the commit thread. */
-    CompletableFuture<Upload> finishIfFull(Session s) {
-        Upload u;
-        synchronized (s) {
-            u = s.upload;
-            if (s.gone) {
-                return CompletableFuture.completedFuture(u);
-            }
-            if (s.finishing != null) {
-                return s.finishing;
-            }
-        }
-        return u.full() && u.state() == Upload.State.ACTIVE ? finish(s) : CompletableFuture.completedFuture(u);
-    }
-
-    /**
-     * Every byte is there: a partial stays for its final (which is assembled if it was waiting for this part);
-     * anything else is hashed (unless its digest ran while receiving), then published into the served root.
-     */
-    private CompletableFuture<Upload> finish(Session s) {
-        CompletableFuture<Upload> done = new CompletableFuture<>();
-        Upload u;
-        MessageDigest running;
-        synchronized (s) {
-            if (s.finishing != null) {
-                return s.finishing;
-            }
-            s.finishing = done;
-            u = s.upload;
-            running = s.sha256 != null && s.hashed == u.length() ? s.sha256 : null;
-        }
-        CompletableFuture<Upload> work;
-        if (u.isPartial()) {
-            work = CompletableFuture.supplyAsync(() -> {
-                Upload complete = u.completed(null, null);
-                record(complete, u.offset(), -1);
-                synchronized (s) {
-                    s.upload = complete;
-                }
-                metrics.uploadCompleted();
-                return complete;
-            }, commits).thenCompose(complete -> {
-                // A final waiting for this part is assembled now; this part's last request answers once it is.
-                List<CompletableFuture<Void>> finals = new ArrayList<>();
-                for (Upload f : store.finalsNaming(u.id())) {
-                    if (f.state() == Upload.State.ACTIVE) {
-                        finals.add(assembleIfReady(sessionOf(f)));
-                    }
-                }
-                return CompletableFuture.allOf(finals.toArray(CompletableFuture[]::new)).thenApply(v -> complete);
-            });
-        } else {
-            CompletableFuture<byte[]> sha256 = running != null
-                    ? CompletableFuture.completedFuture(running.digest())
-                    : CompletableFuture.supplyAsync(() -> hashRange(u.id(), 0, u.length(), DigestAlgorithm.SHA_256),
-                    hashing);
-            work = sha256.thenApplyAsync(digest -> publish(s, u, digest), commits);
-        }
-        work.whenComplete((v, e) -> {
-            synchronized (s) {
-                s.finishing = null;
-                if (e == null) {
-                    s.sha256 = null;
-                }
-            }
-            if (e != null) {
-                done.completeExceptionally(e instanceof CompletionException && e.getCause() != null
-                        ? e.getCause() : e);
-            } else {
-                done.complete(v);
-            }
-        });
-        return done;
-    }
-
-    private Upload publish(Session s, Upload u, byte[] sha256) {
-        String suggested = u.metadata().text("filename").or(() -> u.metadata().text("name")).orElse(null);
-        String path;
-        try {
-            path = data.publish(u.id(), u.length(), suggested, sha256);
-        } catch (IOException e) {
-            throw new UploadException(UploadException.Reason.NO_SPACE, "the completed upload cannot be moved into"
-                    + " place: " + e.getMessage());
-        }
-        Upload done = u.completed(path, sha256);
-        record(done, u.offset(), -1);
-        synchronized (s) {
-            s.upload = done;
-        }
-        metrics.uploadCompleted();
-        return done;
-    }
-
-    private Session sessionOf(Upload u) {
+    Session sessionOf(Upload u) {
         Session s = sessions.computeIfAbsent(u.id(), id -> new Session(u));
         s.usedNanos = System.nanoTime();
         return s;
-    }
-
-    // ---- concatenation ----
-
-    /**
-     * A partial whose length was deferred declares it: the finals already waiting for it were held to the maximum
-     * only by the lengths known then, so they are held to it again with this one (413 to the declaring PATCH).
-     */
-    private void holdWaitingFinals(String partId, long declared) {
-        for (Upload fin : store.finalsNaming(partId)) {
-            if (fin.state() != Upload.State.ACTIVE) {
-                continue;
-            }
-            List<Long> lengths = new ArrayList<>();
-            for (String id : fin.concat().parts()) {
-                lengths.add(id.equals(partId) ? declared : load(id).map(Upload::length).orElse(-1L));
-            }
-            try {
-                UploadRules.finalLength(lengths, settings.maxSize());
-            } catch (UploadException e) {
-                throw new UploadException(e.reason(), "a length of " + declared + " bytes for this partial upload"
-                        + " is refused: it is part of the final upload " + fin.id() + ", and " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Assembles a final upload once all its parts are complete: on the hashing thread (never the commit thread, so
-     * that a large one holds up no other upload), in the data's own copy (never through the heap), then hashed and
-     * published. Completes at once when a part is not complete yet (concatenation-unfinished).
-     */
-    private CompletableFuture<Void> assembleIfReady(Session f) {
-        return CompletableFuture.supplyAsync(() -> {
-            Upload fin = current(f);
-            if (fin.state() != Upload.State.ACTIVE) {
-                return null;
-            }
-            List<UploadData.Part> parts = new ArrayList<>();
-            long length = 0;
-            for (String id : fin.concat().parts()) {
-                Optional<Upload> p = load(id);
-                if (p.isEmpty() || p.get().state() != Upload.State.COMPLETE) {
-                    return null; // assembled when the last part completes
-                }
-                parts.add(new UploadData.Part(id, p.get().length()));
-                length += p.get().length();
-            }
-            if (settings.maxSize() > 0 && length > settings.maxSize()) {
-                // Only a final recorded before finals were held to the maximum gets here: it is never published.
-                log.warn("final upload {} is not assembled: its {} bytes exceed the maximum of {}", fin.id(), length,
-                        settings.maxSize());
-                return null;
-            }
-            synchronized (f) {
-                if (f.finishing != null) {
-                    return null; // being assembled already
-                }
-            }
-            return new Assembly(fin, parts, length);
-        }, commits).thenCompose(a -> a == null ? CompletableFuture.completedFuture(null) : assemble(f, a))
-                .exceptionally(e -> {
-                    log.warn("cannot assemble final upload {}: {}", f.id, e.getMessage());
-                    return null;
-                });
-    }
-
-    private record Assembly(Upload fin, List<UploadData.Part> parts, long length) {
-    }
-
-    private CompletableFuture<Void> assemble(Session f, Assembly a) {
-        CompletableFuture<Upload> done = new CompletableFuture<>();
-        synchronized (f) {
-            if (f.finishing != null) {
-                return f.finishing.handle((u, e) -> null);
-            }
-            f.finishing = done;
-        }
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                data.concatenate(a.fin().id(), a.parts());
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-            return hashRange(a.fin().id(), 0, a.length(), DigestAlgorithm.SHA_256);
-        }, hashing).thenApplyAsync(sha256 -> {
-            Upload assembled = a.fin().withLength(a.length()).withOffset(a.length());
-            record(assembled, a.fin().offset(), -1);
-            synchronized (f) {
-                f.upload = assembled;
-            }
-            Upload published = publish(f, assembled, sha256);
-            for (UploadData.Part p : a.parts()) {
-                try {
-                    data.delete(p.id());
-                } catch (IOException e) {
-                    log.debug("cannot remove part {}: {}", p.id(), e.getMessage());
-                }
-            }
-            return published;
-        }, commits).whenComplete((u, e) -> {
-            if (e != null) {
-                log.warn("cannot assemble final upload {}: {}", a.fin().id(), e.getMessage());
-            }
-            synchronized (f) {
-                f.finishing = null;
-            }
-            done.complete(u);
-        });
-        return done.thenApply(u -> null);
     }
 
     // ---- termination and expiry ----

@@ -9,6 +9,7 @@ import dev.carryon.server.files.ServedRoot;
 import dev.carryon.server.metrics.ServerMetrics;
 import dev.carryon.server.store.LocalUploadData;
 import dev.carryon.server.store.StateStore;
+import dev.carryon.server.store.UploadData;
 import dev.carryon.server.store.UploadStore;
 import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.upload.UploadEndpoint;
@@ -64,12 +65,16 @@ class UploadResponderTest {
     final List<EmbeddedChannel> channels = new ArrayList<>();
 
     void start(UnaryOperator<UploadStore> storeAdjust) throws Exception {
+        start(storeAdjust, d -> d);
+    }
+
+    void start(UnaryOperator<UploadStore> storeAdjust, UnaryOperator<UploadData> dataAdjust) throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         state = StateStore.open(dir.resolve("state"));
         ServerMetrics metrics = new ServerMetrics();
         UploadSettings settings = UploadSettings.DEFAULT;
-        service = new UploadService(storeAdjust.apply(state.uploads()), new LocalUploadData(state.uploadDataDir(),
-                root, false, null), settings, metrics);
+        service = new UploadService(storeAdjust.apply(state.uploads()), dataAdjust.apply(new LocalUploadData(
+                state.uploadDataDir(), root, false, null)), settings, metrics);
         ServerConfig config = ServerConfig.builder(root).stateDir(dir.resolve("state")).uploads(settings).build();
         context = new ServerContext(config, new ServedRoot(root, dir.resolve("state"), false, false), null, metrics,
                 null, new UploadEndpoint(service), null);
@@ -217,6 +222,102 @@ class UploadResponderTest {
         assertThat(taken.header("Upload-Offset")).isEqualTo("10");
         assertThat(first.isOpen()).as("the first request was ended").isFalse();
         assertThat(Files.readString(dir.resolve("root/hello.txt"))).isEqualTo("abcdefghij");
+    }
+
+    @Test
+    void aCommitRecordsWhatItWasForWhileMoreArrivesBehindIt() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        start(store -> store, real -> new UploadData() {
+            @Override
+            public void create(String id) throws java.io.IOException {
+                real.create(id);
+            }
+
+            @Override
+            public Sink append(String id, long offset) throws java.io.IOException {
+                Sink sink = real.append(id, offset);
+                return new Sink() {
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Void> write(java.nio.ByteBuffer bytes) {
+                        return sink.write(bytes);
+                    }
+
+                    @Override
+                    public long commit() throws java.io.IOException {
+                        try {
+                            held.await(); // an fsync slow enough for more of the body to arrive meanwhile
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        return sink.commit();
+                    }
+
+                    @Override
+                    public void close() {
+                        sink.close();
+                    }
+                };
+            }
+
+            @Override
+            public void discardAfter(String id, long offset) throws java.io.IOException {
+                real.discardAfter(id, offset);
+            }
+
+            @Override
+            public void read(String id, long from, long to, java.util.function.Consumer<java.nio.ByteBuffer> reader)
+                    throws java.io.IOException {
+                real.read(id, from, to, reader);
+            }
+
+            @Override
+            public void concatenate(String target, List<Part> parts) throws java.io.IOException {
+                real.concatenate(target, parts);
+            }
+
+            @Override
+            public String publish(String id, long length, String suggested, byte[] sha256) throws java.io.IOException {
+                return real.publish(id, length, suggested, sha256);
+            }
+
+            @Override
+            public void delete(String id) throws java.io.IOException {
+                real.delete(id);
+            }
+
+            @Override
+            public long room() {
+                return real.room();
+            }
+        });
+        EmbeddedChannel writer = connection();
+        String location = create(writer, "30");
+        Path data = dir.resolve("state/uploads").resolve(location.substring("/uploads/".length()));
+        writer.writeInbound(request(HttpMethod.PATCH, location, "Tus-Resumable", "1.0.0", "Upload-Offset", "0",
+                "Content-Type", "application/offset+octet-stream", "Content-Length", "30"), piece("a".repeat(10)));
+        until(() -> data.toFile().length() == 10);
+        Thread.sleep(1100); // a commit is due once a second of body has gone by
+        writer.writeInbound(piece("b".repeat(10))); // its commit is scheduled for 20 bytes...
+        writer.writeInbound(piece("c".repeat(5))); // ...and five more are written before it runs
+        until(() -> data.toFile().length() == 25);
+        held.countDown();
+
+        EmbeddedChannel asker = connection();
+        asker.writeInbound(request(HttpMethod.HEAD, location, "Tus-Resumable", "1.0.0"));
+        long[] offset = new long[1];
+        until(() -> {
+            try {
+                Answer a = answer(asker);
+                offset[0] = Long.parseLong(a.header("Upload-Offset"));
+                if (offset[0] < 20) {
+                    asker.writeInbound(request(HttpMethod.HEAD, location, "Tus-Resumable", "1.0.0"));
+                }
+                return offset[0] >= 20;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(offset[0]).as("what the commit was for is recorded").isEqualTo(20);
     }
 
     @Test

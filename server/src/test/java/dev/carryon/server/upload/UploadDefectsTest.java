@@ -112,6 +112,48 @@ class UploadDefectsTest {
         assertThat(get.headers().firstValue("Repr-Digest")).hasValue("sha-256=:" + sha + ":");
     }
 
+    @Test
+    void offsetsAreAcknowledgedWhileALongPatchIsStillArriving() throws Exception {
+        start();
+        int length = 24 << 20;
+        byte[] data = random(length, 6);
+        String u = create("Upload-Length", Integer.toString(length), "Upload-Metadata", "filename " + b64("long.bin"));
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        long acknowledged;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + u + " HTTP/1.1\r\nHost: test\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                    + "Content-Type: application/offset+octet-stream\r\nContent-Length: " + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread writer = new Thread(() -> {
+                try {
+                    // About 8 MiB/s: some three seconds of body, in which commits (every second) are acknowledged.
+                    for (int at = 0; at < length; at += 256 << 10) {
+                        out.write(data, at, Math.min(256 << 10, length - at));
+                        out.flush();
+                        sent.set(at + Math.min(256 << 10, length - at));
+                        Thread.sleep(30);
+                    }
+                } catch (Exception e) {
+                    // the test is over
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            acknowledged = Poll.until(Duration.ofSeconds(20), () -> {
+                try {
+                    return Long.parseLong(tus("HEAD", u, null).headers().firstValue("Upload-Offset").orElse("0"));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, o -> o > 0 || sent.get() == length);
+            long sentThen = sent.get();
+            assertThat(acknowledged).as("an offset acknowledged while the body arrives").isPositive();
+            assertThat(sentThen).as("before it had all arrived").isLessThan(length);
+            writer.join(20_000);
+        }
+    }
+
     // ---- helpers ----
 
     URI url(String path) {
