@@ -170,9 +170,6 @@ public final class BodyPipe {
                 }
             }
             afterWrite(c);
-        } catch (UploadException e) {
-            appender.abort("refused: " + e.getMessage());
-            finish(null, e);
         } finally {
             if (release) {
                 ReferenceCountUtil.release(c);
@@ -195,9 +192,6 @@ public final class BodyPipe {
                 return;
             }
             afterWrite(c);
-        } catch (UploadException e) {
-            appender.abort("refused: " + e.getMessage());
-            finish(null, e);
         } finally {
             ReferenceCountUtil.release(c);
         }
@@ -222,12 +216,20 @@ public final class BodyPipe {
 
     /** After a piece was written: the last one ends the body. */
     private void afterWrite(HttpContent c) {
-        if (c instanceof LastHttpContent last) {
-            ended = true;
-            TusFields.Checksum trailer = TusFields.checksum(last.trailingHeaders().get("Upload-Checksum")).orElse(null);
-            appender.end(trailer).whenComplete((u, e) -> channel.eventLoop().execute(
-                    () -> finish(u, e == null ? null : unwrap(e))));
+        if (!(c instanceof LastHttpContent last)) {
+            return;
         }
+        ended = true;
+        TusFields.Checksum trailer;
+        try {
+            trailer = TusFields.checksum(last.trailingHeaders().get("Upload-Checksum")).orElse(null);
+        } catch (UploadException e) {
+            appender.abort("refused: " + e.getMessage());
+            finish(null, e);
+            return;
+        }
+        appender.end(trailer).whenComplete((u, e) -> channel.eventLoop().execute(
+                () -> finish(u, e == null ? null : unwrap(e))));
     }
 
     private void finish(Upload u, Throwable e) {

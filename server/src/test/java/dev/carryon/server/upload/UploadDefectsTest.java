@@ -1,5 +1,6 @@
 package dev.carryon.server.upload;
 
+import dev.carryon.server.testing.LogCapture;
 import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Defects found from outside, each with the answer decided: a partial is the part of one final only; a final
  * waiting for its parts is still assembled after a restart; a finished upload is exactly its bytes, never a tail
- * that a discarded chunk left behind.
+ * that a discarded chunk left behind; offsets are acknowledged during a long PATCH; a failure that is the
+ * server's is answered and explained in the log, so that a 500 always has a cause someone can read.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UploadDefectsTest {
@@ -151,6 +153,25 @@ class UploadDefectsTest {
             assertThat(acknowledged).as("an offset acknowledged while the body arrives").isPositive();
             assertThat(sentThen).as("before it had all arrived").isLessThan(length);
             writer.join(20_000);
+        }
+    }
+
+    @Test
+    void aPatchWhoseDataIsGoneIsAnswered500AndTheCauseIsLogged() throws Exception {
+        start();
+        String location = create("Upload-Length", "10");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        // The local store keeps an unfinished upload's bytes in STATE/uploads/ID; someone removed it.
+        Path data = server.state().resolve("uploads").resolve(id);
+        assertThat(data).exists();
+        Files.delete(data);
+
+        try (LogCapture log = LogCapture.start()) {
+            HttpResponse<String> r = patch(location, 0, "0123456789".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).contains("cannot be opened");
+            assertThat(log.trouble()).as("the 500 is explained in the log")
+                    .anySatisfy(l -> assertThat(l).contains("WARN").contains(id));
         }
     }
 
