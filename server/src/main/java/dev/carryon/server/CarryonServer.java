@@ -6,8 +6,11 @@ import dev.carryon.server.http.ServerContext;
 import dev.carryon.server.journal.TransferJournal;
 import dev.carryon.server.log.AccessLog;
 import dev.carryon.server.metrics.ServerMetrics;
+import dev.carryon.server.store.LocalStorage;
+import dev.carryon.server.store.LocalUploadData;
 import dev.carryon.server.store.Storage;
 import dev.carryon.server.store.StorageFactory;
+import dev.carryon.server.store.UploadData;
 import dev.carryon.server.transport.ConnectionTracker;
 import dev.carryon.server.transport.ServerInitializer;
 import dev.carryon.server.transport.TlsEngine;
@@ -107,8 +110,8 @@ public final class CarryonServer implements AutoCloseable {
             digests = config.digests() ? new DigestService(store.digests(), store.content(), metrics) : null;
             accessLog = AccessLog.open(config.accessLog(), metrics);
             SslContext ssl = config.tls() ? ssl(config) : null;
-            uploads = config.uploads() == null ? null : new UploadService(store.uploads(), config.uploads(),
-                    uploadRoot(store), digests, metrics);
+            uploads = config.uploads() == null ? null : new UploadService(store.uploads(),
+                    uploadData(store, config, digests), config.uploads(), metrics);
             journal = config.journal() == null ? null : TransferJournal.start(store.transfers(),
                     uploads == null ? null : store.uploads(), metrics, config.journal());
             ServerContext context = new ServerContext(config, store.content(), digests, metrics, accessLog,
@@ -163,6 +166,16 @@ public final class CarryonServer implements AutoCloseable {
     }
 
     /** Where finished uploads are placed: the served directory, which uploads need to be local (for now). */
+    /** Where upload bytes go: beside the local state, published into the local served directory. */
+    private static UploadData uploadData(Storage store, ServerConfig config, DigestService digests) {
+        Path root = uploadRoot(store);
+        if (store instanceof LocalStorage local) {
+            return new LocalUploadData(local.uploadDataDir(), root, config.uploads().overwrite(), digests);
+        }
+        throw new IllegalArgumentException("uploads need the served content to be a local directory, with the"
+                + " local state beside it");
+    }
+
     private static Path uploadRoot(Storage store) {
         if (store.content() instanceof LocalDirectory local) {
             return local.root();

@@ -34,7 +34,7 @@ public final class UploadMetadata {
         for (String pair : header.split(",", -1)) {
             String p = pair.strip();
             if (p.isEmpty()) {
-                throw UploadException.badRequest("Upload-Metadata has an empty pair");
+                throw UploadException.malformed("Upload-Metadata has an empty pair");
             }
             int space = p.indexOf(' ');
             String key = space < 0 ? p : p.substring(0, space);
@@ -42,23 +42,23 @@ public final class UploadMetadata {
             for (int i = 0; i < key.length(); i++) {
                 char c = key.charAt(i);
                 if (c <= 0x20 || c >= 0x7f) {
-                    throw UploadException.badRequest("Upload-Metadata key '" + key + "' is not printable ASCII");
+                    throw UploadException.malformed("Upload-Metadata key '" + key + "' is not printable ASCII");
                 }
             }
             if (value.indexOf(' ') >= 0) {
-                throw UploadException.badRequest("Upload-Metadata value of '" + key + "' holds a space");
+                throw UploadException.malformed("Upload-Metadata value of '" + key + "' holds a space");
             }
             byte[] bytes;
             try {
                 bytes = Base64.getDecoder().decode(value);
             } catch (IllegalArgumentException e) {
-                throw UploadException.badRequest("Upload-Metadata value of '" + key + "' is not base64");
+                throw UploadException.malformed("Upload-Metadata value of '" + key + "' is not base64");
             }
             if (out.put(key, bytes) != null) {
-                throw UploadException.badRequest("Upload-Metadata names '" + key + "' twice");
+                throw UploadException.malformed("Upload-Metadata names '" + key + "' twice");
             }
             if (out.size() > MAX_PAIRS) {
-                throw UploadException.badRequest("Upload-Metadata has more than " + MAX_PAIRS + " pairs");
+                throw UploadException.malformed("Upload-Metadata has more than " + MAX_PAIRS + " pairs");
             }
         }
         return new UploadMetadata(Collections.unmodifiableMap(out));

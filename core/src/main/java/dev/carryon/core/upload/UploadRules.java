@@ -19,21 +19,21 @@ public final class UploadRules {
     public static void access(Upload u, String requester, Instant now) {
         if (u.owner() != null && !u.owner().equals(requester)) {
             // 404, not 403: a stranger learns nothing about an upload id.
-            throw new UploadException(404, "no such upload");
+            throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
         }
         if (u.state() == Upload.State.EXPIRED || (u.state() == Upload.State.ACTIVE && u.expires() != null
                 && !now.isBefore(u.expires()))) {
-            throw new UploadException(410, "the upload expired; start a new one");
+            throw new UploadException(UploadException.Reason.EXPIRED, "the upload expired; start a new one");
         }
     }
 
     /** A new upload's declared length, against the server's maximum. */
     public static void creation(long length, boolean deferred, long maxSize) {
         if (!deferred && length < 0) {
-            throw UploadException.badRequest("a new upload needs Upload-Length, or Upload-Defer-Length: 1");
+            throw UploadException.malformed("a new upload needs Upload-Length, or Upload-Defer-Length: 1");
         }
         if (maxSize > 0 && length > maxSize) {
-            throw new UploadException(413, "the upload's " + length + " bytes exceed the server's maximum of "
+            throw new UploadException(UploadException.Reason.TOO_LARGE, "the upload's " + length + " bytes exceed the server's maximum of "
                     + maxSize);
         }
     }
@@ -46,7 +46,7 @@ public final class UploadRules {
      */
     public static void finalCreation(boolean withBody) {
         if (withBody) {
-            throw new UploadException(403, FINAL_TAKES_NO_DATA + "; send its creation without a body");
+            throw new UploadException(UploadException.Reason.FINAL_TAKES_NO_DATA, FINAL_TAKES_NO_DATA + "; send its creation without a body");
         }
     }
 
@@ -58,7 +58,7 @@ public final class UploadRules {
         Set<String> seen = new HashSet<>();
         for (String id : partIds) {
             if (!seen.add(id)) {
-                throw UploadException.badRequest("Upload-Concat names the partial upload " + id + " twice; a final"
+                throw new UploadException(UploadException.Reason.CONCAT_INVALID, "Upload-Concat names the partial upload " + id + " twice; a final"
                         + " upload names each partial once");
             }
         }
@@ -79,7 +79,7 @@ public final class UploadRules {
             }
         }
         if (maxSize > 0 && known > maxSize) {
-            throw new UploadException(413, "the final upload's parts add up to "
+            throw new UploadException(UploadException.Reason.TOO_LARGE, "the final upload's parts add up to "
                     + (known == Long.MAX_VALUE ? "at least " + Long.MAX_VALUE : Long.toString(known))
                     + (unknown ? " bytes or more" : " bytes") + ", over the server's maximum of " + maxSize);
         }
@@ -105,7 +105,7 @@ public final class UploadRules {
     public static long append(Upload u, long requestOffset, OptionalLong declaredLength, long bodyLength,
                               long maxSize, Completed completed) {
         if (u.isFinal()) {
-            throw new UploadException(403, FINAL_TAKES_NO_DATA);
+            throw new UploadException(UploadException.Reason.FINAL_TAKES_NO_DATA, FINAL_TAKES_NO_DATA);
         }
         if (u.state() == Upload.State.COMPLETE) {
             boolean matches = requestOffset == u.offset() && bodyLength == 0
@@ -113,36 +113,36 @@ public final class UploadRules {
             if (completed == Completed.EMPTY_APPEND_MATCHES && matches) {
                 return u.length();
             }
-            throw new UploadException(409, UploadException.Reason.ALREADY_COMPLETE, "the upload is already complete",
+            throw new UploadException(UploadException.Reason.ALREADY_COMPLETE, "the upload is already complete",
                     u.offset());
         }
         if (requestOffset != u.offset()) {
-            throw new UploadException(409, "the upload is at offset " + u.offset() + ", not " + requestOffset,
+            throw new UploadException(UploadException.Reason.OFFSET_MISMATCH, "the upload is at offset " + u.offset() + ", not " + requestOffset,
                     u.offset());
         }
         long length = u.length();
         if (declaredLength.isPresent()) {
             long declared = declaredLength.getAsLong();
             if (u.lengthKnown() && declared != u.length()) {
-                throw UploadException.badRequest("the upload's length is " + u.length() + "; it cannot become "
+                throw new UploadException(UploadException.Reason.LENGTH_CHANGED, "the upload's length is " + u.length() + "; it cannot become "
                         + declared);
             }
             if (declared < u.offset()) {
-                throw UploadException.badRequest("a length of " + declared + " is less than the " + u.offset()
+                throw new UploadException(UploadException.Reason.LENGTH_BELOW_OFFSET, "a length of " + declared + " is less than the " + u.offset()
                         + " bytes already received");
             }
             if (maxSize > 0 && declared > maxSize) {
-                throw new UploadException(413, "the upload's " + declared + " bytes exceed the server's maximum of "
+                throw new UploadException(UploadException.Reason.TOO_LARGE, "the upload's " + declared + " bytes exceed the server's maximum of "
                         + maxSize);
             }
             length = declared;
         }
         if (length >= 0 && bodyLength >= 0 && requestOffset + bodyLength > length) {
-            throw new UploadException(413, "the chunk of " + bodyLength + " bytes at offset " + requestOffset
+            throw new UploadException(UploadException.Reason.PAST_LENGTH, "the chunk of " + bodyLength + " bytes at offset " + requestOffset
                     + " runs past the upload's length of " + length);
         }
         if (length < 0 && maxSize > 0 && bodyLength >= 0 && requestOffset + bodyLength > maxSize) {
-            throw new UploadException(413, "the upload would exceed the server's maximum of " + maxSize + " bytes");
+            throw new UploadException(UploadException.Reason.TOO_LARGE, "the upload would exceed the server's maximum of " + maxSize + " bytes");
         }
         return length;
     }

@@ -62,4 +62,42 @@ class TusFieldsTest {
         assertThatThrownBy(() -> TusFields.checksum("sha1 !!!")).hasMessageContaining("not base64");
         assertThatThrownBy(() -> TusFields.checksum("sha1")).hasMessageContaining("'ALGORITHM BASE64'");
     }
+
+    @Test
+    void aCreationNeedsOneLengthAndAFinalNone() {
+        java.util.Map<String, String> h = new java.util.HashMap<>();
+        h.put("Upload-Length", "10");
+        assertThat(TusFields.creation(h::get)).isEqualTo(new TusFields.Creation(10, false, TusFields.Concat.NONE,
+                UploadMetadata.EMPTY));
+        h.put("Upload-Defer-Length", "1");
+        assertThatThrownBy(() -> TusFields.creation(h::get)).isInstanceOf(UploadException.class)
+                .hasMessageContaining("not both");
+        h.remove("Upload-Length");
+        assertThat(TusFields.creation(h::get).deferred()).isTrue();
+        h.put("Upload-Defer-Length", "2");
+        assertThatThrownBy(() -> TusFields.creation(h::get)).hasMessageContaining("must be 1");
+        h.clear();
+        assertThatThrownBy(() -> TusFields.creation(h::get)).hasMessageContaining("needs Upload-Length");
+        h.put("Upload-Concat", "final;/uploads/a /uploads/b");
+        assertThat(TusFields.creation(h::get).concat().parts()).containsExactly("/uploads/a", "/uploads/b");
+        h.put("Upload-Length", "3");
+        assertThatThrownBy(() -> TusFields.creation(h::get)).hasMessageContaining("takes no Upload-Length");
+    }
+
+    @Test
+    void aChecksumIsAHeaderOrAnAnnouncedTrailerNotBoth() {
+        assertThat(TusFields.checksumTrailer(java.util.List.of("Foo, upload-checksum"), false)).isTrue();
+        assertThat(TusFields.checksumTrailer(java.util.List.of(), true)).isFalse();
+        assertThatThrownBy(() -> TusFields.checksumTrailer(java.util.List.of("Upload-Checksum"), true))
+                .hasMessageContaining("both");
+    }
+
+    @Test
+    void aMethodOverrideIsAMethodName() {
+        assertThat(TusFields.methodOverride(" patch ")).isEqualTo("PATCH");
+        assertThatThrownBy(() -> TusFields.methodOverride(" ")).isInstanceOf(UploadException.class);
+        assertThatThrownBy(() -> TusFields.methodOverride("PA TCH")).isInstanceOf(UploadException.class);
+        assertThat(TusFields.offset("5")).isEqualTo(5);
+        assertThatThrownBy(() -> TusFields.offset(null)).hasMessageContaining("needs Upload-Offset");
+    }
 }

@@ -3,11 +3,10 @@ package dev.carryon.server.http;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
-import dev.carryon.core.upload.UploadRules;
+import dev.carryon.server.upload.Appender;
 import dev.carryon.server.upload.BodyPipe;
 import dev.carryon.server.upload.UploadEndpoint;
 import dev.carryon.server.upload.UploadService;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,26 +19,31 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Answers the upload endpoint: tus 1.0.0 here, the IETF draft through {@link IetfDraft}. Every answer carries the
- * CORS fields its origin is allowed; every refusal says why.
+ * Answers the upload endpoint for both protocols: picks the request's wire ({@link TusWire} or {@link IetfWire}),
+ * dispatches on the method, and runs creation, offset retrieval, appending and deletion the same way for both.
+ * Every answer carries the CORS fields its origin is allowed; every refusal says why.
  */
 final class UploadResponder {
 
-    private static final String TUS_RESUMABLE = "Tus-Resumable";
+    private static final Logger log = LoggerFactory.getLogger(UploadResponder.class);
 
     private final UploadEndpoint endpoint;
     private final UploadService service;
-    private final IetfUploadResponder ietf;
+    private final TusWire tus;
+    private final IetfWire ietf;
 
     UploadResponder(UploadEndpoint endpoint) {
         this.endpoint = endpoint;
         this.service = endpoint.service();
-        this.ietf = new IetfUploadResponder(endpoint, this);
+        this.tus = new TusWire(service);
+        this.ietf = new IetfWire(service.settings());
     }
 
     UploadEndpoint endpoint() {
@@ -52,7 +56,7 @@ final class UploadResponder {
      */
     BodyPipe answer(Exchange ex) {
         HttpRequest r = ex.request();
-        UploadEndpoint.Protocol protocol = UploadEndpoint.protocol(r);
+        UploadWire wire = UploadEndpoint.protocol(r) == UploadEndpoint.Protocol.IETF ? ietf : tus;
         try {
             HttpMethod method = UploadEndpoint.method(r);
             String id = endpoint.idOf(r.uri());
@@ -60,210 +64,196 @@ final class UploadResponder {
                 options(ex);
                 return null;
             }
-            if (protocol == UploadEndpoint.Protocol.IETF) {
-                return ietf.answer(ex, method, id);
-            }
-            String version = r.headers().get(TUS_RESUMABLE);
-            if (version == null || !version.strip().equals(TusFields.VERSION)) {
-                FullHttpResponse resp = Responses.error(HttpResponseStatus.PRECONDITION_FAILED, version == null
-                        ? "requests to the upload endpoint need Tus-Resumable: 1.0.0 (tus) or Upload-Draft-Interop-Version (IETF)"
-                        : "this server speaks tus " + TusFields.VERSION + ", not " + version);
-                resp.headers().set("Tus-Version", TusFields.VERSION);
-                send(ex, resp, protocol);
+            FullHttpResponse instead = wire.versionRefusal(r);
+            if (instead != null) {
+                send(ex, instead, wire);
                 return null;
             }
             String owner = endpoint.requester(r);
             if (HttpMethod.POST.equals(method) && id == null) {
-                return tusCreate(ex, owner);
+                return create(ex, wire, owner);
             }
             if (id == null) {
-                throw new UploadException(405, method.name() + " is not allowed on the upload collection; POST creates");
+                throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED,
+                        method.name() + " is not allowed on the upload collection; POST creates");
             }
+            wire.checkUploadRequest(method, r);
             if (HttpMethod.HEAD.equals(method)) {
-                reply(ex, protocol, service.head(id, owner), u -> {
-                    HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                    UploadEndpoint.tusHeadFields(u).forEach(resp.headers()::set);
-                    resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-                    sendHead(ex, resp, protocol);
-                });
+                reply(ex, wire, service.head(id, owner), u -> sendHead(ex, wire.head(r, u), wire));
                 return null;
             }
             if (HttpMethod.PATCH.equals(method)) {
-                return tusPatch(ex, id, owner);
+                return append(ex, wire, id, owner);
             }
             if (HttpMethod.DELETE.equals(method)) {
-                reply(ex, protocol, service.terminate(id, owner),
-                        v -> sendHead(ex, new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT), protocol));
+                reply(ex, wire, service.terminate(id, owner), v -> sendHead(ex,
+                        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT), wire));
                 return null;
             }
-            throw new UploadException(405, method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
+            throw new UploadException(UploadException.Reason.METHOD_NOT_ALLOWED,
+                    method.name() + " is not allowed here; an upload answers HEAD, PATCH and DELETE");
         } catch (UploadException e) {
-            refuse(ex, e, protocol);
+            refuse(ex, e, wire);
             return null;
         }
     }
 
+    /** Discovery serves both protocols at once: an IETF client reads Upload-Limit, a tus client Tus-*. */
     private void options(Exchange ex) {
         HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         HttpHeaders h = resp.headers();
         // Optional on an OPTIONS answer, but the protocol's own example carries it and clients look for it.
-        h.set(TUS_RESUMABLE, TusFields.VERSION);
+        h.set(TusWire.TUS_RESUMABLE, TusFields.VERSION);
         h.set("Tus-Version", TusFields.VERSION);
-        h.set("Tus-Extension", UploadEndpoint.TUS_EXTENSIONS);
+        h.set("Tus-Extension", TusWire.EXTENSIONS);
         h.set("Tus-Checksum-Algorithm", TusFields.SUPPORTED_CHECKSUMS);
         if (service.settings().maxSize() > 0) {
             h.set("Tus-Max-Size", service.settings().maxSize());
         }
         h.set(HttpHeaderNames.ALLOW, "POST, HEAD, PATCH, DELETE, OPTIONS");
-        // Discovery serves both protocols at once: an IETF client reads Upload-Limit, a tus client Tus-*.
-        IetfUploadResponder.limits(service.settings(), IetfUploadResponder.NEWEST).forEach(h::set);
+        IetfWire.limits(service.settings(), IetfWire.NEWEST).forEach(h::set);
         endpoint.cors(ex.request(), true).forEach(h::set);
         ex.sendHeadOnly(resp);
     }
 
-    private BodyPipe tusCreate(Exchange ex, String owner) {
+    /**
+     * A creation, with or without data. Once the upload exists, a failure of its data is answered as a creation
+     * (Location, and how far the data got: the client resumes from there), except a checksum mismatch, whose
+     * chunk was discarded.
+     */
+    private BodyPipe create(Exchange ex, UploadWire wire, String owner) {
         HttpRequest r = ex.request();
-        UploadService.Creation creation = endpoint.tusCreation(r, owner);
-        boolean withBody = hasBody(r);
-        if (creation.concat().kind() == TusFields.Concat.Kind.FINAL) {
-            UploadRules.finalCreation(withBody);
-        }
-        if (withBody && !"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
-            throw new UploadException(415, "a creation request with data needs Content-Type: application/offset+octet-stream");
-        }
-        CompletableFuture<Upload> created = service.create(creation);
-        if (!withBody) {
-            reply(ex, UploadEndpoint.Protocol.TUS, created, u -> sendCreated(ex, u, false));
+        UploadWire.Create c = wire.creation(r, owner);
+        CompletableFuture<Upload> created = service.create(c.creation());
+        if (c.body() == null) {
+            reply(ex, wire, created, u -> send(ex, wire.created(r, u, location(ex, u), false), wire));
             return null;
         }
-        CompletableFuture<UploadService.Appender> ready = created.thenCompose(u -> service.append(
-                new UploadService.Append(u.id(), owner, 0, java.util.OptionalLong.empty(), bodyLength(r),
-                        headerChecksum(r), checksumTrailer(r), ex.ctx().channel(),
-                        UploadRules.Completed.EMPTY_APPEND_MATCHES)));
+        UploadWire.AppendSpec[] body = new UploadWire.AppendSpec[1];
+        CompletableFuture<Appender> ready = created.thenCompose(u -> {
+            body[0] = c.body().get();
+            FullHttpResponse info = ex.http2() ? null : wire.informational(r, u, location(ex, u));
+            if (info != null) {
+                // The client can resume this creation only if it learns the upload's URL before the body ends.
+                ex.ctx().executor().execute(() -> ex.ctx().writeAndFlush(info));
+            }
+            return service.append(append(u.id(), owner, body[0], wire, ex));
+        });
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
                 Upload made = now(created, null);
-                if (made != null && e instanceof UploadException ue && ue.status() != 460) {
-                    // Created: say where, and how far the data got; the client resumes from there.
-                    sendCreated(ex, now(service.head(made.id(), owner), made), true);
+                if (made != null && e instanceof UploadException ue
+                        && ue.reason() != UploadException.Reason.CHECKSUM_MISMATCH) {
+                    Upload current = now(service.head(made.id(), owner), made);
+                    send(ex, wire.created(r, current, location(ex, current), true), wire);
                     return;
                 }
-                refuse(ex, e, UploadEndpoint.Protocol.TUS);
-            } else {
-                sendCreated(ex, u, true);
+                refuse(ex, e, wire);
+                return;
             }
+            afterBody(ex, wire, owner, body[0], u, done -> send(ex, wire.created(r, done, location(ex, done), true),
+                    wire));
         });
     }
 
-    private void sendCreated(Exchange ex, Upload u, boolean withOffset) {
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
-                Unpooled.EMPTY_BUFFER);
-        resp.headers().set(HttpHeaderNames.LOCATION, endpoint.location(ex.request(), u.id(), isTls(ex)));
-        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        if (withOffset || u.offset() > 0) {
-            resp.headers().set("Upload-Offset", u.offset());
-        }
-        java.util.Map<String, String> exp = new java.util.LinkedHashMap<>();
-        UploadEndpoint.stateFields(u, exp);
-        exp.forEach(resp.headers()::set);
-        send(ex, resp, UploadEndpoint.Protocol.TUS);
-    }
-
-    private static TusFields.Checksum headerChecksum(HttpRequest r) {
-        return TusFields.checksum(r.headers().get("Upload-Checksum")).orElse(null);
-    }
-
-    /** Whether the request announces its checksum as a trailer; both a header and a trailer is ambiguous: 400. */
-    private static boolean checksumTrailer(HttpRequest r) {
-        boolean announced = false;
-        for (String field : r.headers().getAll(HttpHeaderNames.TRAILER)) {
-            for (String name : field.split(",")) {
-                announced |= name.strip().equalsIgnoreCase("Upload-Checksum");
-            }
-        }
-        if (announced && r.headers().contains("Upload-Checksum")) {
-            throw UploadException.badRequest("Upload-Checksum is both a header and an announced trailer; send one");
-        }
-        return announced;
-    }
-
-    private BodyPipe tusPatch(Exchange ex, String id, String owner) {
+    private BodyPipe append(Exchange ex, UploadWire wire, String id, String owner) {
         HttpRequest r = ex.request();
-        if (!"application/offset+octet-stream".equalsIgnoreCase(contentType(r))) {
-            throw new UploadException(415, "PATCH needs Content-Type: application/offset+octet-stream");
-        }
-        long offset = TusFields.number("Upload-Offset", r.headers().get("Upload-Offset"))
-                .orElseThrow(() -> UploadException.badRequest("PATCH needs Upload-Offset"));
-        UploadService.Append append = new UploadService.Append(id, owner, offset,
-                UploadEndpoint.declaredLength(r.headers()), bodyLength(r),
-                headerChecksum(r), checksumTrailer(r), ex.ctx().channel(), UploadRules.Completed.EMPTY_APPEND_MATCHES);
-        CompletableFuture<UploadService.Appender> ready = service.append(append);
+        UploadWire.AppendSpec spec = wire.append(r);
+        CompletableFuture<Appender> ready = service.append(append(id, owner, spec, wire, ex));
         continueIfExpected(ex);
         return new BodyPipe(ex.ctx().channel(), ready, (u, e) -> {
             if (e != null) {
-                refuse(ex, e, UploadEndpoint.Protocol.TUS);
+                refuse(ex, e, wire);
                 return;
             }
-            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-            resp.headers().set("Upload-Offset", u.offset());
-            java.util.Map<String, String> exp = new java.util.LinkedHashMap<>();
-            UploadEndpoint.stateFields(u, exp);
-            exp.forEach(resp.headers()::set);
-            sendHead(ex, resp, UploadEndpoint.Protocol.TUS);
+            afterBody(ex, wire, owner, spec, u, done -> sendHead(ex, wire.appended(r, done), wire));
         });
     }
 
-    // ---- shared by both protocols ----
+    private static UploadService.Append append(String id, String owner, UploadWire.AppendSpec a, UploadWire wire,
+                                               Exchange ex) {
+        return new UploadService.Append(id, owner, a.offset(), a.declaredLength(), a.bodyLength(), a.checksum(),
+                a.checksumTrailer(), BodyPipe.writer(ex.ctx().channel()), wire.completed());
+    }
+
+    /**
+     * The body has been taken. A request that said it completes the upload, whose length is still unknown,
+     * declares the length now (the body was the last of it), which completes it: answered as a creation.
+     */
+    private void afterBody(Exchange ex, UploadWire wire, String owner, UploadWire.AppendSpec spec, Upload u,
+                           Consumer<Upload> answer) {
+        if (!spec.completing() || u.lengthKnown()) {
+            answer.accept(u);
+            return;
+        }
+        UploadWire.AppendSpec last = new UploadWire.AppendSpec(u.offset(), java.util.OptionalLong.of(u.offset()), 0,
+                null, false, false);
+        CompletableFuture<Upload> done = service.append(append(u.id(), owner, last, wire, ex))
+                .thenCompose(a -> a.end(null));
+        reply(ex, wire, done, d -> send(ex, wire.created(ex.request(), d, location(ex, d), true), wire));
+    }
+
+    private String location(Exchange ex, Upload u) {
+        return endpoint.location(ex.request(), u.id(), isTls(ex));
+    }
 
     /** Runs {@code then} on the event loop with the future's value, or refuses with its failure. */
-    <T> void reply(Exchange ex, UploadEndpoint.Protocol protocol, CompletableFuture<T> future, Consumer<T> then) {
+    private <T> void reply(Exchange ex, UploadWire wire, CompletableFuture<T> future, Consumer<T> then) {
         future.whenComplete((v, e) -> ex.ctx().executor().execute(() -> {
             if (e != null) {
-                refuse(ex, BodyPipe.unwrap(e), protocol);
+                refuse(ex, BodyPipe.unwrap(e), wire);
             } else {
                 then.accept(v);
             }
         }));
     }
 
-    /** A refusal: the status and reason; 409 says the real offset; the connection closes if a body was not read. */
-    void refuse(Exchange ex, Throwable failure, UploadEndpoint.Protocol protocol) {
+    /**
+     * A refusal: the status its protocol's table gives its reason, and why; 409 says the real offset; the
+     * connection closes if a body was not read. A failure that is the server's (not a refusal of the request) is
+     * logged with its cause, so that no 500 goes unexplained.
+     */
+    private void refuse(Exchange ex, Throwable failure, UploadWire wire) {
         UploadException e = failure instanceof UploadException ue ? ue
-                : new UploadException(500, "the upload failed: " + failure.getMessage());
-        HttpResponseStatus status = HttpResponseStatus.valueOf(e.status(), reasonPhrase(e.status()));
-        FullHttpResponse resp = protocol == UploadEndpoint.Protocol.IETF
-                ? IetfUploadResponder.problem(status, e, ex.request())
-                : Responses.error(status, e.getMessage());
+                : new UploadException(UploadException.Reason.INTERNAL, "the upload failed: " + describe(failure));
+        if (e.reason() == UploadException.Reason.INTERNAL) {
+            log.warn("{} {}: {}", ex.request().method(), ex.request().uri(), e.getMessage(),
+                    failure instanceof UploadException ? null : failure);
+        }
+        FullHttpResponse resp = wire.refusal(e, ex.request());
         if (e.currentOffset() >= 0) {
             resp.headers().set("Upload-Offset", e.currentOffset());
         }
-        if (e.status() == 401) {
+        if (e.reason() == UploadException.Reason.UNAUTHORIZED) {
             resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        if (e.status() == 503) {
+        if (e.reason() == UploadException.Reason.BUSY) {
             resp.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
-        if (hasBody(ex.request())) {
+        if (UploadWire.hasBody(ex.request())) {
             ex.closeAfterResponse();
         }
-        send(ex, resp, protocol);
+        send(ex, resp, wire);
     }
 
-    void send(Exchange ex, FullHttpResponse resp, UploadEndpoint.Protocol protocol) {
-        stamp(ex, resp.headers(), protocol);
+    /** A failure's words: its message, or its type when it has none. */
+    static String describe(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+    }
+
+    private void send(Exchange ex, FullHttpResponse resp, UploadWire wire) {
+        stamp(ex, resp.headers(), wire);
         ex.send(resp);
     }
 
-    void sendHead(Exchange ex, HttpResponse resp, UploadEndpoint.Protocol protocol) {
-        stamp(ex, resp.headers(), protocol);
+    private void sendHead(Exchange ex, HttpResponse resp, UploadWire wire) {
+        stamp(ex, resp.headers(), wire);
         ex.sendHeadOnly(resp);
     }
 
-    private void stamp(Exchange ex, HttpHeaders h, UploadEndpoint.Protocol protocol) {
-        if (protocol == UploadEndpoint.Protocol.TUS) {
-            h.set(TUS_RESUMABLE, TusFields.VERSION);
-        }
+    private void stamp(Exchange ex, HttpHeaders h, UploadWire wire) {
+        wire.stamp(h);
         endpoint.cors(ex.request(), false).forEach(h::set);
     }
 
@@ -282,48 +272,9 @@ final class UploadResponder {
         }
     }
 
-    static boolean hasBody(HttpRequest r) {
-        String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        return r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
-                || (length != null && !length.strip().equals("0"));
-    }
-
-    /** The body's length from Content-Length, -1 when chunked or unknown. */
-    static long bodyLength(HttpRequest r) {
-        if (r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            return -1;
-        }
-        String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            throw UploadException.badRequest("Content-Length is not a number");
-        }
-    }
-
-    static String contentType(HttpRequest r) {
-        String t = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (t == null) {
-            return "";
-        }
-        int semi = t.indexOf(';');
-        return (semi < 0 ? t : t.substring(0, semi)).strip();
-    }
-
     static boolean isTls(Exchange ex) {
         io.netty.channel.Channel ch = ex.ctx().channel();
         io.netty.channel.Channel conn = ch.parent() != null ? ch.parent() : ch;
         return conn.pipeline().get(SslHandler.class) != null;
-    }
-
-    static String reasonPhrase(int status) {
-        return switch (status) {
-            case 460 -> "Checksum Mismatch";
-            case 507 -> "Insufficient Storage";
-            default -> HttpResponseStatus.valueOf(status).reasonPhrase();
-        };
     }
 }

@@ -55,6 +55,11 @@ public final class LocalStorage implements Storage {
         return state.transfers();
     }
 
+    /** The directory that holds the bytes of uploads in progress. */
+    public java.nio.file.Path uploadDataDir() {
+        return state.uploadDataDir();
+    }
+
     @Override
     public void close() {
         state.close();

@@ -73,18 +73,26 @@ public final class StateStore implements AutoCloseable {
             "ALTER TABLE uploads ADD COLUMN updated_at INTEGER",
             "CREATE INDEX uploads_by_updated ON uploads (updated_at)",
             // Digests keyed by the served content's version token (null: a local file's, from its parts).
-            "ALTER TABLE file_digests ADD COLUMN version TEXT");
+            "ALTER TABLE file_digests ADD COLUMN version TEXT",
+            // Each upload's lease: who may write to it, until when (renewed by each commit, for lease_ttl ms), and
+            // the epoch that fences a writer whose lease was taken over.
+            "ALTER TABLE uploads ADD COLUMN lease_holder TEXT",
+            "ALTER TABLE uploads ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE uploads ADD COLUMN lease_expires INTEGER",
+            "ALTER TABLE uploads ADD COLUMN lease_ttl INTEGER");
 
     private final String url;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
     private final SqliteDigestStore digests;
     private final SqliteUploadStore uploads;
     private final TransferStore transfers;
+    private final Path stateDir;
 
     private StateStore(String url, Path stateDir) {
         this.url = url;
+        this.stateDir = stateDir;
         this.digests = new SqliteDigestStore(this);
-        this.uploads = new SqliteUploadStore(this, stateDir.resolve("uploads"));
+        this.uploads = new SqliteUploadStore(this);
         this.transfers = new SqliteTransferStore(this);
     }
 
@@ -106,6 +114,11 @@ public final class StateStore implements AutoCloseable {
 
     public UploadStore uploads() {
         return uploads;
+    }
+
+    /** Where the local upload data ({@link LocalUploadData}) keeps unfinished uploads' bytes: STATE/uploads. */
+    public Path uploadDataDir() {
+        return stateDir.resolve("uploads");
     }
 
     /** The transfer journal's table; used by the journal's one thread. */

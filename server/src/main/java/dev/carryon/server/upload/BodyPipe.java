@@ -17,16 +17,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Carries a request body to an {@link UploadService.Appender} that is still being prepared (takeover, checks,
- * opening the file happen off the event loop). Until it is ready, reading from the connection stops and what
- * already arrived is held, so memory stays bounded. Every method runs on the request's event loop.
+ * Carries a request body to an {@link Appender} that is still being prepared (takeover, checks, opening the data
+ * happen off the event loop). Until it is ready, and while a piece is still being written, reading from the
+ * connection stops and what already arrived is held, so memory stays bounded. Every method runs on the request's
+ * event loop. This is where the transport's buffers meet the upload engine, which sees {@code ByteBuffer}s and a
+ * {@link Writer} only.
  */
 public final class BodyPipe {
 
     private final Channel channel;
     private final Deque<HttpContent> held = new ArrayDeque<>();
     private final BiConsumer<Upload, Throwable> done;
-    private UploadService.Appender appender;
+    private Appender appender;
+    /** A piece the appender is still writing (held until it is done), or null. */
+    private HttpContent writing;
     private Throwable refused;
     private boolean ended;
     private boolean finished;
@@ -36,7 +40,7 @@ public final class BodyPipe {
     /**
      * @param done called once, on the event loop, with the upload after the body (or with why it failed)
      */
-    public BodyPipe(Channel channel, CompletableFuture<UploadService.Appender> ready,
+    public BodyPipe(Channel channel, CompletableFuture<Appender> ready,
                     BiConsumer<Upload, Throwable> done) {
         this.channel = channel;
         this.done = done;
@@ -77,7 +81,7 @@ public final class BodyPipe {
                 return;
             }
             appender.abort("the body stalled");
-            finish(null, new UploadException(408, "no byte of the body arrived for "
+            finish(null, new UploadException(UploadException.Reason.BODY_TIMEOUT, "no byte of the body arrived for "
                     + java.time.Duration.ofNanos(timeout).toMillis() + " ms; what arrived is kept: ask for the offset"
                     + " and resume"));
         }, delay, TimeUnit.NANOSECONDS);
@@ -91,11 +95,31 @@ public final class BodyPipe {
             ReferenceCountUtil.release(c);
             return;
         }
-        if (appender == null) {
+        if (appender == null || writing != null) {
             held.add(c);
             return;
         }
         take(c);
+    }
+
+    /** The request behind a channel, as the upload engine asks of it: connected, its event loop, and closing. */
+    public static Writer writer(Channel channel) {
+        return new Writer() {
+            @Override
+            public boolean connected() {
+                return channel.isActive();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                channel.eventLoop().execute(task);
+            }
+
+            @Override
+            public void end() {
+                channel.close();
+            }
+        };
     }
 
     /** The connection closed before the body ended: what arrived is kept (unless a checksum must vouch for it). */
@@ -110,6 +134,7 @@ public final class BodyPipe {
             appender.abort("the connection closed");
             finished = true;
         }
+        releaseWriting();
     }
 
     /** Whether the body has been dealt with and the response can be written (or was). */
@@ -119,34 +144,94 @@ public final class BodyPipe {
 
     private void drain() {
         HttpContent c;
-        while ((c = held.poll()) != null) {
+        while (writing == null && (c = held.poll()) != null) {
             take(c);
         }
     }
 
     private void take(HttpContent c) {
+        boolean release = true;
         try {
             if (finished) {
                 return;
             }
             ByteBuf content = c.content();
-            if (content.isReadable() && !appender.write(content)) {
-                finish(null, appender.failure() == null
-                        ? new UploadException(409, "this request was ended by a newer one") : appender.failure());
+            if (content.isReadable()) {
+                CompletableFuture<Void> w = appender.write(content.nioBuffer());
+                if (!w.isDone()) {
+                    // The piece is still being written: it is held, and nothing more is read, until it is done.
+                    release = false;
+                    writing = c;
+                    channel.config().setAutoRead(false);
+                    w.whenComplete((v, e) -> channel.eventLoop().execute(() -> written(c, e == null)));
+                    return;
+                }
+                if (w.isCompletedExceptionally()) {
+                    refusedWrite();
+                    return;
+                }
+            }
+            afterWrite(c);
+        } finally {
+            if (release) {
+                ReferenceCountUtil.release(c);
+            }
+        }
+    }
+
+    /** A piece whose write was pending is done: on with it, and with what arrived meanwhile. */
+    private void written(HttpContent c, boolean ok) {
+        if (writing != c) {
+            return; // released already (the connection closed)
+        }
+        writing = null;
+        try {
+            if (finished) {
                 return;
             }
-            if (c instanceof LastHttpContent last) {
-                ended = true;
-                TusFields.Checksum trailer = TusFields.checksum(last.trailingHeaders().get("Upload-Checksum")).orElse(null);
-                appender.end(trailer).whenComplete((u, e) -> channel.eventLoop().execute(
-                        () -> finish(u, e == null ? null : unwrap(e))));
+            if (!ok) {
+                refusedWrite();
+                return;
             }
-        } catch (UploadException e) {
-            appender.abort("refused: " + e.getMessage());
-            finish(null, e);
+            afterWrite(c);
         } finally {
             ReferenceCountUtil.release(c);
         }
+        drain();
+        if (!finished) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
+
+    private void refusedWrite() {
+        finish(null, appender.failure() == null ? new UploadException(UploadException.Reason.SUPERSEDED,
+                "this request was ended by a newer one") : appender.failure());
+    }
+
+    private void releaseWriting() {
+        if (writing != null) {
+            ReferenceCountUtil.release(writing);
+            writing = null;
+        }
+    }
+
+    /** After a piece was written: the last one ends the body. */
+    private void afterWrite(HttpContent c) {
+        if (!(c instanceof LastHttpContent last)) {
+            return;
+        }
+        ended = true;
+        TusFields.Checksum trailer;
+        try {
+            trailer = TusFields.checksum(last.trailingHeaders().get("Upload-Checksum")).orElse(null);
+        } catch (UploadException e) {
+            appender.abort("refused: " + e.getMessage());
+            finish(null, e);
+            return;
+        }
+        appender.end(trailer).whenComplete((u, e) -> channel.eventLoop().execute(
+                () -> finish(u, e == null ? null : unwrap(e))));
     }
 
     private void finish(Upload u, Throwable e) {
@@ -158,6 +243,7 @@ public final class BodyPipe {
             watchdog.cancel(false);
         }
         releaseHeld();
+        releaseWriting();
         done.accept(u, e);
     }
 

@@ -1,24 +1,16 @@
 package dev.carryon.server.upload;
 
-import dev.carryon.core.conditional.HttpDate;
-import dev.carryon.core.path.RequestPath;
 import dev.carryon.core.upload.TusFields;
-import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
-import dev.carryon.core.upload.UploadMetadata;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * The upload endpoint ({@code /uploads/} by default): routes each request to tus 1.0.0 or to the IETF
@@ -82,7 +74,7 @@ public final class UploadEndpoint {
             rest = rest.substring(0, rest.length() - 1);
         }
         if (!UploadService.looksLikeId(rest)) {
-            throw new UploadException(404, "no such upload");
+            throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
         }
         return rest;
     }
@@ -101,11 +93,11 @@ public final class UploadEndpoint {
     public static HttpMethod method(HttpRequest r) {
         String override = r.headers().get("X-HTTP-Method-Override");
         if (override != null && HttpMethod.POST.equals(r.method())) {
+            String name = TusFields.methodOverride(override);
             try {
-                return HttpMethod.valueOf(override.strip().toUpperCase(Locale.ROOT));
+                return HttpMethod.valueOf(name);
             } catch (IllegalArgumentException e) {
-                // Empty, or with a character no method name has: HttpMethod refuses it, and so does the endpoint.
-                throw UploadException.badRequest("X-HTTP-Method-Override is not a method name");
+                throw UploadException.malformed("X-HTTP-Method-Override is not a method name");
             }
         }
         return r.method();
@@ -129,7 +121,7 @@ public final class UploadEndpoint {
                 }
             }
         }
-        throw new UploadException(401, "uploads need 'Authorization: Bearer TOKEN' with an upload token");
+        throw new UploadException(UploadException.Reason.UNAUTHORIZED, "uploads need 'Authorization: Bearer TOKEN' with an upload token");
     }
 
     /** A stable, non-secret name for a token: the owner recorded with its uploads. */
@@ -207,102 +199,5 @@ public final class UploadEndpoint {
         String prefix = h.get("X-Forwarded-Prefix");
         String p = prefix == null ? "" : prefix.strip().replaceAll("/+$", "");
         return host == null ? path : proto + "://" + host + p + path;
-    }
-
-    // ---- tus 1.0.0 ----
-
-    /** The Tus-Extension list: everything. */
-    public static final String TUS_EXTENSIONS = "creation,creation-with-upload,creation-defer-length,expiration,checksum,"
-            + "checksum-trailer,termination,concatenation,concatenation-unfinished";
-
-    /** Reads a tus creation request into what the service needs. */
-    public UploadService.Creation tusCreation(HttpRequest r, String owner) {
-        HttpHeaders h = r.headers();
-        TusFields.Concat concat = TusFields.concat(h.get("Upload-Concat"));
-        UploadMetadata metadata = UploadMetadata.parse(h.get("Upload-Metadata"));
-        List<String> parts = new ArrayList<>();
-        if (concat.kind() == TusFields.Concat.Kind.FINAL) {
-            if (h.contains("Upload-Length")) {
-                throw UploadException.badRequest("a final concatenation takes no Upload-Length: it is the sum of its parts");
-            }
-            for (String url : concat.parts()) {
-                parts.add(service.idFromUrl(url));
-            }
-            return new UploadService.Creation(-1, false, metadata, concat, parts, owner);
-        }
-        String defer = h.get("Upload-Defer-Length");
-        boolean deferred = false;
-        if (defer != null) {
-            if (!defer.strip().equals("1")) {
-                throw UploadException.badRequest("Upload-Defer-Length must be 1");
-            }
-            deferred = true;
-        }
-        long length = TusFields.number("Upload-Length", h.get("Upload-Length")).orElse(-1L);
-        if (deferred && length >= 0) {
-            throw UploadException.badRequest("send Upload-Length or Upload-Defer-Length, not both");
-        }
-        if (!deferred && length < 0) {
-            throw UploadException.badRequest("a new upload needs Upload-Length, or Upload-Defer-Length: 1");
-        }
-        return new UploadService.Creation(length, deferred, metadata, concat, parts, owner);
-    }
-
-    /** The fields a tus HEAD answers with. */
-    public static Map<String, String> tusHeadFields(Upload u) {
-        Map<String, String> out = new LinkedHashMap<>();
-        boolean unfinishedFinal = u.isFinal() && u.state() != Upload.State.COMPLETE;
-        if (!unfinishedFinal) {
-            out.put("Upload-Offset", Long.toString(u.offset()));
-        }
-        if (u.lengthKnown()) {
-            out.put("Upload-Length", Long.toString(u.length()));
-        } else if (!u.isFinal()) {
-            out.put("Upload-Defer-Length", "1");
-        }
-        if (!u.metadata().isEmpty()) {
-            out.put("Upload-Metadata", u.metadata().format());
-        }
-        if (u.concat().kind() != TusFields.Concat.Kind.NONE) {
-            out.put("Upload-Concat", u.concat().headerValue());
-        }
-        stateFields(u, out);
-        out.put("Cache-Control", "no-store");
-        return out;
-    }
-
-    /**
-     * What every tus answer about an upload says of its state beyond the offset: until when it lives, and once
-     * finished, where it is served (it may be 'name (1).ext' after a clash). The upload's content is the file's,
-     * so that is its Content-Location; an absolute path, as the upload's own Location is.
-     */
-    public static void stateFields(Upload u, Map<String, String> out) {
-        expires(u, out);
-        if (u.state() == Upload.State.COMPLETE && u.path() != null) {
-            out.put("Content-Location", servedPath(u.path()));
-        }
-    }
-
-    /** The URL path of a file at {@code relative} in the served root, each segment percent-encoded. */
-    static String servedPath(String relative) {
-        StringBuilder b = new StringBuilder();
-        for (String segment : relative.split("/")) {
-            if (!segment.isEmpty()) {
-                b.append('/').append(RequestPath.encodeSegment(segment));
-            }
-        }
-        return b.isEmpty() ? "/" : b.toString();
-    }
-
-    public static void expires(Upload u, Map<String, String> out) {
-        if (u.state() == Upload.State.ACTIVE && u.expires() != null) {
-            out.put("Upload-Expires", HttpDate.format(u.expires()));
-        }
-    }
-
-    /** The Upload-Length an append declares (tus creation-defer-length), if any. */
-    public static OptionalLong declaredLength(HttpHeaders h) {
-        return TusFields.number("Upload-Length", h.get("Upload-Length"))
-                .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 }

@@ -1,42 +1,28 @@
 package dev.carryon.server.upload;
 
 import dev.carryon.core.digest.DigestAlgorithm;
-import dev.carryon.core.upload.StoredName;
 import dev.carryon.core.upload.TusFields;
 import dev.carryon.core.upload.Upload;
 import dev.carryon.core.upload.UploadException;
 import dev.carryon.core.upload.UploadMetadata;
 import dev.carryon.core.upload.UploadRules;
-import dev.carryon.server.digest.DigestService;
-import dev.carryon.server.files.OpenFile;
 import dev.carryon.server.metrics.ServerMetrics;
+import dev.carryon.server.store.UploadData;
 import dev.carryon.server.store.UploadStore;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,13 +30,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The upload engine under both protocols (tus and the IETF draft): records in an {@link UploadStore}, bytes in a
- * data file per upload, and the rules of {@link UploadRules}.
+ * The upload engine under both protocols (tus and the IETF draft): the rules of {@link UploadRules} and the commit
+ * protocol, over records in an {@link UploadStore}, bytes in an {@link UploadData} and one writer per upload by
+ * {@link UploadLocks}. It knows no transport and no file: each of those is behind its interface.
  *
- * <p>Durability: bytes are written to the data file as they arrive (on the I/O thread of the request); an
- * offset is committed only after the data file is fsync'd and the offset recorded, on this service's own thread,
- * and only committed offsets are ever told to a client. A crash loses nothing that was acknowledged; bytes written
- * past the committed offset are overwritten by the next append.
+ * <p>Durability: bytes are handed to the data as they arrive (on the request's own thread); an offset is committed
+ * only after the data says it is durable and the record is updated (compare-and-set on the offset it expects,
+ * under the writer's lease), on this service's commit thread, and only committed offsets are ever told to a
+ * client. A crash loses nothing that was acknowledged; bytes written past the committed offset are overwritten by
+ * the next append. Hashing and the assembly of concatenations run on a thread of their own, only ever over
+ * committed bytes, so that a large one never holds up another upload's commit.
  *
  * <p>One writer per upload: a second request for an upload whose writer is silent (or any PATCH at all) takes
  * over, ending the earlier request and keeping its bytes, so a client that lost its connection is never locked out.
@@ -58,55 +47,73 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UploadService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-    private static final long COMMIT_BYTES = 16L << 20;
-    private static final long COMMIT_NANOS = 1_000_000_000L;
-    /** How much of a chunk verified whole may wait for its fsync: a smaller step, since no offset rides on it. */
-    private static final long FLUSH_BYTES = 4L << 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** A session unused for this long is forgotten: its record is read again from the store when next needed. */
+    private static final long IDLE_SESSION_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final UploadStore store;
+    private final UploadData data;
+    private final UploadLocks locks;
     private final UploadSettings settings;
-    private final Path root;
-    private final DigestService digests;
     private final ServerMetrics metrics;
-    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "carryon-upload-io");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "carryon-upload-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Who holds the leases this service takes. One process serves a state directory, and the one after a crash is
+     * the same holder (its predecessor's leases are its own, never a reason to wait); a cluster names each node.
+     */
+    private final String node = "local";
+    private final ExecutorService commits = Executors.newSingleThreadExecutor(r -> daemon(r, "carryon-upload-io"));
+    private final ExecutorService hashing = Executors.newSingleThreadExecutor(r -> daemon(r, "carryon-upload-hash"));
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "carryon-upload-sweeper"));
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger writing = new AtomicInteger();
+    private final Completion completion;
 
-    /** What is kept in memory for an upload: its committed record, its writer, and its running digest. */
-    private static final class Session {
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * What is kept in memory for an upload while it is in use: its record as last read or committed, and its
+     * running digest. A cache: the store's record is the truth, read again when no writer holds the upload.
+     */
+    static final class Session {
+        final String id;
         Upload upload;
-        Appender writer;
         /**
          * Deleted (terminated). A request that looked the session up before the deletion continues on the service's
          * thread after it, holding this object: it must answer 404 as if it had come later, not update a record or
-         * open a file that are gone (which answered 500).
+         * open data that are gone (which answered 500).
          */
         boolean gone;
         MessageDigest sha256;
         long hashed;
+        /** While the upload is being finished (hashed, assembled, published): what the finish gives. */
+        CompletableFuture<Upload> finishing;
+        /** Append requests being prepared or writing. */
+        final AtomicInteger appends = new AtomicInteger();
+        volatile long usedNanos = System.nanoTime();
 
         Session(Upload upload) {
+            this.id = upload.id();
             this.upload = upload;
         }
     }
 
-    public UploadService(UploadStore store, UploadSettings settings, Path root, DigestService digests,
+    public UploadService(UploadStore store, UploadData data, UploadSettings settings, ServerMetrics metrics) {
+        this(store, data, null, settings, metrics);
+    }
+
+    /** @param locks who holds each upload's writer; null for this process's own */
+    public UploadService(UploadStore store, UploadData data, UploadLocks locks, UploadSettings settings,
                          ServerMetrics metrics) {
         this.store = store;
+        this.data = data;
+        this.locks = locks != null ? locks : new LocalUploadLocks(metrics);
         this.settings = settings;
-        this.root = root;
-        this.digests = digests;
         this.metrics = metrics;
+        this.completion = new Completion(this, store, data, settings, metrics, commits, hashing);
         // Once a minute, or more often when uploads expire sooner, so that an expired upload's disk comes back
         // within about a quarter of its lifetime.
         long every = settings.expiry().isZero() ? 60_000
@@ -116,6 +123,18 @@ public final class UploadService implements AutoCloseable {
 
     public UploadSettings settings() {
         return settings;
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    Executor commits() {
+        return commits;
+    }
+
+    Executor hashing() {
+        return hashing;
     }
 
     // ---- creation ----
@@ -130,118 +149,132 @@ public final class UploadService implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             Instant now = Instant.now();
             long length = c.length();
-            if (c.concat().kind() == TusFields.Concat.Kind.FINAL) {
-                UploadRules.finalParts(c.parts());
-                List<Long> lengths = new ArrayList<>();
-                for (String partId : c.parts()) {
-                    Upload part = load(partId).orElseThrow(() -> UploadException.badRequest(
-                            "Upload-Concat names " + partId + ", which is not an upload here"));
-                    UploadRules.access(part, c.owner(), now);
-                    if (!part.isPartial()) {
-                        throw UploadException.badRequest("Upload-Concat names " + partId
-                                + ", which is not a partial upload");
-                    }
-                    lengths.add(part.length());
-                }
-                length = UploadRules.finalLength(lengths, settings.maxSize());
+            boolean isFinal = c.concat().kind() == TusFields.Concat.Kind.FINAL;
+            if (isFinal) {
+                length = completion.finalLength(c, now);
             } else {
                 UploadRules.creation(length, c.deferred(), settings.maxSize());
             }
             if (length > 0) {
                 checkSpace(length);
             }
-            String id = newId();
-            Upload u = new Upload(id, length, 0, c.metadata(), c.concat().kind() == TusFields.Concat.Kind.FINAL
+            String id = UploadIds.newId();
+            Upload u = new Upload(id, length, 0, c.metadata(), isFinal
                     ? new TusFields.Concat(TusFields.Concat.Kind.FINAL, c.parts()) : c.concat(), c.owner(), now,
                     expiry(now), Upload.State.ACTIVE, null, null);
             try {
-                Files.deleteIfExists(store.data(id));
-                Files.createFile(store.data(id));
+                data.create(id);
             } catch (IOException e) {
-                throw new UploadException(507, "cannot create the upload's file: " + e.getMessage());
+                throw new UploadException(UploadException.Reason.NO_SPACE, "cannot create the upload's file: "
+                        + e.getMessage());
             }
             store.create(u);
             Session s = new Session(u);
             sessions.put(id, s);
             metrics.uploadCreated();
+            return s;
+        }, commits).thenCompose(s -> {
+            Upload u = s.upload;
             if (u.isFinal()) {
-                assembleIfReady(s);
-            } else if (u.length() == 0) {
-                finish(s);
+                return completion.assembleIfReady(s).thenApply(v -> current(s));
             }
-            return current(id);
-        }, io);
+            if (u.length() == 0) {
+                return completion.finish(s);
+            }
+            return CompletableFuture.completedFuture(u);
+        });
     }
 
     // ---- lookup ----
 
     /** The upload as a client may see it: access checked, a stalled writer taken over first. */
     public CompletableFuture<Upload> head(String id, String requester) {
-        Session s = session(id);
-        return takeOverIfStalled(s).thenApplyAsync(v -> {
-            Upload u = current(id);
-            UploadRules.access(u, requester, Instant.now());
-            completeInterrupted(s);
-            return current(id);
-        }, io);
+        Session s;
+        try {
+            s = session(id);
+        } catch (UploadException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return locks.takeOverIfStalled(id, settings.stallTakeover())
+                .thenComposeAsync(v -> afterFinishing(s), commits)
+                .thenComposeAsync(v -> {
+                    Upload u = current(s);
+                    UploadRules.access(u, requester, Instant.now());
+                    return completeInterrupted(s, u).thenApply(done -> current(s));
+                }, commits);
     }
 
     /**
-     * Completes an upload whose completion was interrupted, on the service's thread: every byte recorded but the
-     * file not moved into the root, or a final whose parts are complete but which was not assembled. A kill -9
-     * between those steps leaves this (and a request cut after its last byte, before its end); a tus client that
-     * is told the full offset stops there, so the upload is completed when it is asked about, not left unserved.
+     * Completes an upload whose completion was interrupted: every byte recorded but the data not published, or a
+     * final whose parts are complete but which was not assembled. A kill -9 between those steps leaves this; a
+     * tus client told the full offset stops there, so the upload is completed when it is next asked about rather
+     * than left unserved. Without its data the kill came after the publication: the file is served, only the
+     * record lags.
      */
-    private void completeInterrupted(Session s) {
-        Upload u;
-        synchronized (s) {
-            if (s.writer != null || s.gone) {
-                return;
-            }
-            u = s.upload;
-        }
-        if (u.state() != Upload.State.ACTIVE) {
-            return;
+    private CompletableFuture<Void> completeInterrupted(Session s, Upload u) {
+        if (u.state() != Upload.State.ACTIVE || locks.writer(s.id) != null) {
+            return CompletableFuture.completedFuture(null);
         }
         try {
             if (u.isFinal()) {
-                assembleIfReady(s);
-            } else if (u.lengthKnown() && u.offset() == u.length()
-                    && (u.isPartial() || Files.exists(store.data(u.id())))) {
-                // Without its data file the kill came after the move: the file is served, only the record lags.
-                finish(s);
+                return completion.assembleIfReady(s);
             }
-        } catch (UploadException e) {
+            if (u.lengthKnown() && u.offset() == u.length() && (u.isPartial() || data.exists(u.id()))) {
+                return completion.finish(s).handle((done, e) -> {
+                    if (e != null) {
+                        log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
+                    }
+                    return null;
+                });
+            }
+        } catch (IOException e) {
             log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
         }
+        return CompletableFuture.completedFuture(null);
     }
 
-    /** The committed record, from memory or the store; empty if there is none. */
-    private Optional<Upload> load(String id) {
+    /** Completes once a finish under way (if any) is done, whatever its outcome. */
+    private static CompletableFuture<Void> afterFinishing(Session s) {
+        CompletableFuture<Upload> f;
+        synchronized (s) {
+            f = s.finishing;
+        }
+        return f == null ? CompletableFuture.completedFuture(null) : f.handle((u, e) -> null);
+    }
+
+    /** The committed record: the session's while a writer holds it, else read again from the store. */
+    Optional<Upload> load(String id) {
         Session s = sessions.get(id);
         if (s != null) {
-            synchronized (s) {
-                return Optional.of(s.upload);
-            }
+            return Optional.of(current(s));
         }
-        Optional<Upload> stored = store.find(id);
-        stored.ifPresent(u -> sessions.putIfAbsent(id, new Session(u)));
-        return stored;
+        return store.find(id);
     }
 
-    private Upload current(String id) {
-        Session s = session(id);
-        synchronized (s) {
-            return s.upload;
-        }
-    }
-
-    /** The session's upload; 404 when it was deleted since the session was looked up. */
-    private static Upload live(Session s) {
+    /**
+     * The session's record, read again from the store when nothing of this process holds it (another process may
+     * have changed it); 404 when it was deleted since the session was looked up.
+     */
+    Upload current(Session s) {
+        boolean held = locks.writer(s.id) != null;
         synchronized (s) {
             if (s.gone) {
-                throw new UploadException(404, "no such upload");
+                throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
             }
+            if (held || s.finishing != null) {
+                return s.upload;
+            }
+        }
+        Optional<Upload> stored = store.find(s.id);
+        synchronized (s) {
+            if (stored.isEmpty()) {
+                s.gone = true;
+                throw new UploadException(UploadException.Reason.NOT_FOUND, "no such upload");
+            }
+            if (stored.get().offset() != s.upload.offset()) {
+                s.sha256 = null; // someone else appended: the running digest is caught up from the data
+            }
+            s.upload = stored.get();
             return s.upload;
         }
     }
@@ -249,10 +282,12 @@ public final class UploadService implements AutoCloseable {
     private Session session(String id) {
         Session s = sessions.get(id);
         if (s == null) {
-            Upload u = store.find(id).orElseThrow(() -> new UploadException(404, "no such upload"));
+            Upload u = store.find(id).orElseThrow(() -> new UploadException(UploadException.Reason.NOT_FOUND,
+                    "no such upload"));
             sessions.putIfAbsent(id, new Session(u));
             s = sessions.get(id);
         }
+        s.usedNanos = System.nanoTime();
         return s;
     }
 
@@ -261,10 +296,11 @@ public final class UploadService implements AutoCloseable {
     /**
      * What an append request asks for. {@code bodyLength} is -1 when the body is chunked; {@code checksumTrailer}
      * when the request announced ({@code Trailer: Upload-Checksum}) that its checksum follows the body;
-     * {@code completed} how the request's protocol meets an append to an upload that is already complete.
+     * {@code writer} is the request, to be asked to let go when a newer one takes over; {@code completed} how the
+     * request's protocol meets an append to an upload that is already complete.
      */
     public record Append(String id, String requester, long offset, OptionalLong declaredLength, long bodyLength,
-                         TusFields.Checksum checksum, boolean checksumTrailer, Channel channel,
+                         TusFields.Checksum checksum, boolean checksumTrailer, Writer writer,
                          UploadRules.Completed completed) {
 
         /**
@@ -278,8 +314,8 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Prepares an append: takes over an earlier writer, checks the rules, opens the data file at the offset. The
-     * returned appender receives the body on the request's event loop.
+     * Prepares an append: takes over an earlier writer, checks the rules, opens the data at the offset. The
+     * returned appender receives the body on the request's own thread.
      */
     public CompletableFuture<Appender> append(Append a) {
         Session s;
@@ -288,647 +324,269 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "a newer request for the same upload").thenComposeAsync(v -> {
-            synchronized (s) {
-                if (s.writer != null && !s.gone) {
-                    // Another append, prepared here since this one's takeover, is the writer now: take it over too.
-                    // Seeing no writer and becoming it happen in one task of this thread, so only one append can.
-                    return append(a);
-                }
+        s.appends.incrementAndGet();
+        return append(s, a).whenComplete((appender, e) -> {
+            if (e != null) {
+                s.appends.decrementAndGet();
             }
-            return CompletableFuture.completedFuture(prepare(s, a));
-        }, io);
+        });
     }
 
-    /** Checks the rules and opens the data file; on the service's thread, with no other writer. */
-    private Appender prepare(Session s, Append a) {
-        Upload u = live(s);
+    /**
+     * Whether a request is appending to the upload: being prepared, or writing its body until its last commit is
+     * done. Once it is not, everything the requests so far sent is accounted for (tests wait on it).
+     */
+    public boolean appending(String id) {
+        Session s = sessions.get(id);
+        return s != null && s.appends.get() > 0;
+    }
+
+    private CompletableFuture<Appender> append(Session s, Append a) {
+        return locks.takeOver(a.id(), "a newer request for the same upload")
+                .thenComposeAsync(v -> afterFinishing(s), commits)
+                .thenComposeAsync(v -> {
+                    if (locks.writer(a.id()) != null && !s.gone) {
+                        // Another append, prepared here since this one's takeover, is the writer now: take it over
+                        // too. Seeing no writer and becoming it happen in one task of this thread, so only one can.
+                        return append(s, a);
+                    }
+                    return prepare(s, a);
+                }, commits);
+    }
+
+    /** Checks the rules and opens the data; on the commit thread, with no other writer. */
+    private CompletableFuture<Appender> prepare(Session s, Append a) {
+        Upload u = current(s);
         UploadRules.access(u, a.requester(), Instant.now());
         long length = UploadRules.append(u, a.offset(), a.declaredLength(), a.bodyLength(), settings.maxSize(),
                 a.completed());
         if (u.isPartial() && !u.lengthKnown() && length >= 0) {
-            holdWaitingFinals(u.id(), length);
+            completion.holdWaitingFinals(u.id(), length);
         }
         if (length != u.length()) {
-            u = u.withLength(length);
-            store.update(u);
+            Upload declared = u.withLength(length);
+            record(declared, u.offset(), -1);
             synchronized (s) {
-                s.upload = u;
+                s.upload = declared;
             }
+            u = declared;
         }
         if (length >= 0 && length > u.offset()) {
             checkSpace(length - u.offset());
         }
         if (writing.incrementAndGet() > settings.maxConcurrent()) {
             writing.decrementAndGet();
-            throw new UploadException(503, "the server is taking " + settings.maxConcurrent()
+            throw new UploadException(UploadException.Reason.BUSY, "the server is taking " + settings.maxConcurrent()
                     + " uploads at once; try again in a moment");
         }
-        // A complete upload passes the rules only with nothing to write, and its data file has been moved into
-        // the served root: its appender has no file (any byte would run past the length and be refused).
+        // A complete upload passes the rules only with nothing to write, and its data has been published into the
+        // served root: its appender has no data (any byte would run past the length and be refused).
         boolean nothingToWrite = u.state() == Upload.State.COMPLETE;
-        if (!nothingToWrite) {
-            catchUpDigest(s);
-        }
+        long epoch = -1;
+        UploadData.Sink sink;
         try {
-            FileChannel data = nothingToWrite ? null : FileChannel.open(store.data(a.id()),
-                    StandardOpenOption.WRITE, StandardOpenOption.READ);
-            Appender appender = new Appender(this, s, a, data);
-            synchronized (s) {
-                s.writer = appender;
+            if (!nothingToWrite) {
+                UploadStore.Lease lease = store.acquire(u.id(), node, Instant.now(), leaseTtl()).orElseThrow(
+                        () -> new UploadException(UploadException.Reason.BUSY, "another server is writing to this"
+                                + " upload; try again in a moment"));
+                epoch = lease.epoch();
             }
-            return appender;
-        } catch (IOException e) {
+            sink = nothingToWrite ? NOTHING : data.append(a.id(), u.offset());
+        } catch (IOException | RuntimeException e) {
             writing.decrementAndGet();
-            throw new UploadException(500, "the upload's data cannot be opened: " + e.getMessage());
+            if (epoch >= 0) {
+                store.release(u.id(), node, epoch);
+            }
+            if (e instanceof UploadException ue) {
+                throw ue;
+            }
+            throw new UploadException(UploadException.Reason.INTERNAL, "the upload's data cannot be opened: "
+                    + e.getMessage());
+        }
+        Appender appender = new Appender(this, s, a, sink, epoch);
+        if (!locks.claim(a.id(), appender)) {
+            // Not in this process (the check and the claim share one task of this thread): another one's writer.
+            sink.close();
+            writing.decrementAndGet();
+            if (epoch >= 0) {
+                store.release(u.id(), node, epoch);
+            }
+            throw new UploadException(UploadException.Reason.BUSY, "another request is writing to this upload;"
+                    + " try again in a moment");
+        }
+        if (nothingToWrite) {
+            return CompletableFuture.completedFuture(appender);
+        }
+        // The running digest starts where this append does; what an earlier process received is hashed first.
+        return catchUpDigest(s).handle((v, e) -> {
+            appender.resumeDigest(); // without a caught-up digest, the finished upload is hashed once at its end
+            return appender;
+        });
+    }
+
+    /** How long a writer's lease lasts past its last commit: longer than any silence a body may have. */
+    private Duration leaseTtl() {
+        Duration body = settings.bodyTimeout().isZero() ? Duration.ofMinutes(10) : settings.bodyTimeout();
+        return body.plus(settings.stallTakeover()).plusSeconds(30);
+    }
+
+    /** A sink for an append that has nothing to write. */
+    private static final UploadData.Sink NOTHING = new UploadData.Sink() {
+        @Override
+        public CompletableFuture<Void> write(java.nio.ByteBuffer bytes) {
+            return CompletableFuture.failedFuture(new IOException("nothing is to be written"));
+        }
+
+        @Override
+        public long commit() throws IOException {
+            throw new IOException("nothing is written");
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /** After a writer's last commit: finishes the upload when every byte is there. On the commit thread. */
+    CompletableFuture<Upload> finishIfFull(Session s) {
+        return completion.finishIfFull(s);
+    }
+
+    // ---- the commit protocol (on the commit thread) ----
+
+    /** Makes what a flush covers durable without recording an offset. */
+    void sync(String id, UploadData.Sink sink) {
+        try {
+            sink.commit();
+        } catch (IOException e) {
+            log.warn("fsync of upload {} failed: {}", id, e.getMessage());
         }
     }
 
     /**
-     * A writer of one request body into one upload. Its methods run on the request's event loop; commits run on
-     * the service's thread and never block the event loop.
+     * Commits an appender's bytes up to {@code offset}: durable in the data, then recorded (compare-and-set on the
+     * offset the session has, under the appender's lease). False when nothing was recorded.
      */
-    public static final class Appender {
-        private final UploadService service;
-        private final Session session;
-        private final Append request;
-        private final FileChannel data;
-        private final long start;
-        private final MessageDigest chunkChecksum;
-        private final MessageDigest tentative;
-        private long written;
-        private volatile long committedWritten;
-        private long scheduledWritten;
-        private long lastCommitNanos = System.nanoTime();
-        private volatile long lastByteNanos = System.nanoTime();
-        private boolean ended;
-        private CompletableFuture<Void> commitInFlight = CompletableFuture.completedFuture(null);
-        private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-
-        Appender(UploadService service, Session session, Append request, FileChannel data) {
-            this.service = service;
-            this.session = session;
-            this.request = request;
-            this.data = data;
-            synchronized (session) {
-                this.start = session.upload.offset();
-            }
-            // A trailer names its algorithm only at the end; sha-256, the one clients choose first, is hashed on the
-            // way in on speculation, so that the chunk need not be read back when it is the one.
-            this.chunkChecksum = request.checksum() != null ? request.checksum().algorithm().newDigest()
-                    : request.checksumTrailer() ? DigestAlgorithm.SHA_256.newDigest() : null;
-            MessageDigest running;
-            synchronized (session) {
-                running = session.sha256 != null && session.hashed == start ? clone(session.sha256) : null;
-            }
-            this.tentative = running;
+    boolean commit(Session s, Appender a, UploadData.Sink sink, long offset, MessageDigest digestSoFar) {
+        long durable;
+        try {
+            durable = sink.commit();
+        } catch (IOException e) {
+            log.warn("fsync of upload {} failed: {}", s.id, e.getMessage());
+            return false;
         }
-
-        /** Writes a piece of the body at its place; false when the body must stop (over length, disk full). */
-        public boolean write(ByteBuf content) {
-            if (ended) {
+        // More may have arrived since this commit was scheduled, and be durable too: what the appender counted up
+        // to then (and hashed) is what is recorded.
+        if (durable < offset) {
+            log.warn("upload {}: the data says {} bytes are durable, not {}", s.id, durable, offset);
+            return false;
+        }
+        Upload before;
+        synchronized (s) {
+            if (s.gone) {
                 return false;
             }
-            int n = content.readableBytes();
-            long length;
-            synchronized (session) {
-                length = session.upload.length();
-            }
-            if (length >= 0 && start + written + n > length) {
-                fail(new UploadException(413, "the body runs past the upload's length of " + length));
+            before = s.upload;
+        }
+        Upload u = before.withOffset(offset);
+        Upload renewed = new Upload(u.id(), u.length(), u.offset(), u.metadata(), u.concat(), u.owner(),
+                u.created(), expiry(Instant.now()), u.state(), u.path(), u.sha256());
+        try {
+            if (!store.update(renewed, before.offset(), a.epoch())) {
+                log.warn("upload {}: offset {} not recorded: its record changed meanwhile, or another writer took"
+                        + " its lease", s.id, offset);
                 return false;
             }
-            if (service.settings.maxSize() > 0 && start + written + n > service.settings.maxSize()) {
-                fail(new UploadException(413, "the upload would exceed the server's maximum of "
-                        + service.settings.maxSize() + " bytes"));
-                return false;
-            }
-            ByteBuffer nio = content.nioBuffer();
-            try {
-                long at = start + written;
-                while (nio.hasRemaining()) {
-                    at += data.write(nio, at);
-                }
-            } catch (IOException e) {
-                fail(new UploadException(507, "the server's disk is full; " + (start + committedWritten)
-                        + " bytes are kept: resume later"));
-                return false;
-            }
-            ByteBuffer seen = content.nioBuffer();
-            if (chunkChecksum != null) {
-                chunkChecksum.update(seen.duplicate());
-            }
-            if (tentative != null) {
-                tentative.update(seen);
-            }
-            written += n;
-            lastByteNanos = System.nanoTime();
-            service.metrics.uploadBytes(n);
-            // One commit at a time: while an fsync is under way the bytes keep arriving, and a commit per piece
-            // of body queued behind it would pile up (an fsync and a FULL-sync row each) faster than they drain.
-            if (commitInFlight.isDone() && (written - scheduledWritten >= (request.verifiedWhole() ? FLUSH_BYTES
-                    : COMMIT_BYTES) || lastByteNanos - lastCommitNanos >= COMMIT_NANOS)) {
-                if (request.verifiedWhole()) {
-                    flush(); // the offset waits for the verification; the fsync need not
-                } else {
-                    commit(false);
-                }
-            }
-            return true;
+        } catch (RuntimeException e) {
+            log.warn("recording upload {} failed: {}", s.id, e.getMessage());
+            return false;
         }
-
-        /**
-         * The body ended. Verifies the chunk's checksum (a mismatch discards the chunk: 460), commits, and
-         * completes the upload when every byte is there. The future gives the upload to answer with.
-         */
-        public CompletableFuture<Upload> end(TusFields.Checksum trailerChecksum) {
-            if (ended) {
-                return CompletableFuture.failedFuture(failure != null ? failure
-                        : new UploadException(409, "this request was ended by a newer one"));
+        synchronized (s) {
+            s.upload = renewed;
+            if (digestSoFar != null) {
+                s.sha256 = digestSoFar;
+                s.hashed = offset;
+            } else if (s.hashed != offset) {
+                s.sha256 = null; // will be caught up from the data when needed
             }
-            TusFields.Checksum expected = request.checksum() != null ? request.checksum() : trailerChecksum;
-            if (expected == null && request.checksumTrailer()) {
-                written = 0;
-                ended = true;
-                release();
-                return CompletableFuture.failedFuture(UploadException.badRequest("the body ended without the"
-                        + " Upload-Checksum trailer it announced; the chunk was discarded, the offset is unchanged"));
-            }
-            if (expected != null) {
-                // A trailer names its algorithm only at the end: the chunk is read back from the data file then.
-                byte[] actual = chunkChecksum != null && chunkChecksum.getAlgorithm().equals(
-                        expected.algorithm().newDigest().getAlgorithm()) ? chunkChecksum.digest()
-                        : hashChunk(expected.algorithm());
-                if (actual == null || !MessageDigest.isEqual(actual, expected.value())) {
-                    written = 0;
-                    ended = true;
-                    service.metrics.uploadChecksumFailed();
-                    release();
-                    return CompletableFuture.failedFuture(new UploadException(460,
-                            "the chunk's " + TusFields.tusName(expected.algorithm()) + " checksum does not match; it was"
-                                    + " discarded, the offset is unchanged"));
-                }
-            }
-            ended = true;
-            return commit(true).thenComposeAsync(v -> {
-                release();
-                Upload u;
-                synchronized (session) {
-                    u = session.upload;
-                }
-                if (u.full() && u.state() == Upload.State.ACTIVE) {
-                    service.finish(session);
-                }
-                synchronized (session) {
-                    return CompletableFuture.completedFuture(session.upload);
-                }
-            }, service.io);
         }
+        return true;
+    }
 
-        /**
-         * The request ended early (the connection broke, a newer request took over, the body stalled). Without
-         * a checksum what arrived is kept; with one, in the header or announced as a trailer that now will not
-         * come, the chunk cannot be verified and is discarded.
-         */
-        public CompletableFuture<Void> abort(String why) {
-            if (ended) {
-                return stopped;
-            }
-            ended = true;
-            if (request.checksum() != null || request.checksumTrailer()) {
-                written = 0;
-                release();
-                return stopped;
-            }
-            commit(true).whenComplete((v, e) -> release());
-            return stopped;
-        }
-
-        private UploadException failure;
-
-        private byte[] hashChunk(DigestAlgorithm algorithm) {
-            MessageDigest d = algorithm.newDigest();
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
-            long at = start;
-            try {
-                while (at < start + written) {
-                    buf.clear().limit((int) Math.min(buf.capacity(), start + written - at));
-                    int n = data.read(buf, at);
-                    if (n < 0) {
-                        return null;
-                    }
-                    buf.flip();
-                    d.update(buf);
-                    at += n;
+    /** An appender let go: the upload has no writer, and its lease is free. */
+    void released(Session s, Appender a) {
+        locks.release(s.id, a);
+        writing.decrementAndGet();
+        s.appends.decrementAndGet();
+        if (a.epoch() >= 0) {
+            commits.execute(() -> {
+                try {
+                    store.release(s.id, node, a.epoch());
+                } catch (RuntimeException e) {
+                    log.debug("cannot release the lease of upload {}: {}", s.id, e.getMessage());
                 }
-            } catch (IOException e) {
-                return null;
-            }
+            });
+        }
+    }
+
+    void discardAfter(String id, long offset) {
+        try {
+            data.discardAfter(id, offset);
+        } catch (IOException e) {
+            log.debug("cannot discard the tail of upload {}: {}", id, e.getMessage());
+        }
+    }
+
+    /** Records a change that no writer makes (a declared length, completion, expiry): it must not conflict. */
+    void record(Upload u, long expectedOffset, long epoch) {
+        if (!store.update(u, expectedOffset, epoch)) {
+            throw new UploadException(UploadException.Reason.INTERNAL, "upload " + u.id() + " changed meanwhile");
+        }
+    }
+
+    // ---- hashing (on the hashing thread, over committed bytes only) ----
+
+    /** The digest of {@code [from, to)} of an upload's data; null when it cannot be read. */
+    byte[] hashRange(String id, long from, long to, DigestAlgorithm algorithm) {
+        MessageDigest d = algorithm.newDigest();
+        try {
+            data.read(id, from, to, d::update);
             return d.digest();
+        } catch (IOException e) {
+            log.debug("cannot read back upload {}: {}", id, e.getMessage());
+            return null;
         }
-
-        private void fail(UploadException e) {
-            failure = e;
-            ended = true;
-            commit(true).whenComplete((v, x) -> release());
-        }
-
-        /** The failure that ended this body early (413, 507), if any. */
-        public UploadException failure() {
-            return failure;
-        }
-
-        public long lastByteNanos() {
-            return lastByteNanos;
-        }
-
-        /** The longest silence allowed within the body (zero: no limit). */
-        public java.time.Duration bodyTimeout() {
-            return service.settings.bodyTimeout();
-        }
-
-        public Channel channel() {
-            return request.channel();
-        }
-
-        /** fsync, then record the offset, on the service's thread; commits never overlap. */
-        /**
-         * Writes what arrived of a chunk that is verified whole to the disk ahead of its verdict, without recording
-         * an offset: the final commit then has only the chunk's tail left to fsync.
-         */
-        private void flush() {
-            scheduledWritten = written;
-            lastCommitNanos = System.nanoTime();
-            commitInFlight = commitInFlight.thenRunAsync(() -> {
-                try {
-                    data.force(false);
-                } catch (IOException e) {
-                    log.warn("fsync of upload {} failed: {}", request.id(), e.getMessage());
-                }
-            }, service.io);
-        }
-
-        private CompletableFuture<Void> commit(boolean last) {
-            long upTo = written;
-            scheduledWritten = upTo;
-            MessageDigest digestSoFar = last && tentative != null ? clone(tentative) : null;
-            lastCommitNanos = System.nanoTime();
-            commitInFlight = commitInFlight.thenRunAsync(() -> {
-                if (upTo == committedWritten) {
-                    return;
-                }
-                try {
-                    data.force(false);
-                } catch (IOException e) {
-                    log.warn("fsync of upload {} failed: {}", request.id(), e.getMessage());
-                    return;
-                }
-                Upload u;
-                synchronized (session) {
-                    u = session.upload.withOffset(start + upTo);
-                }
-                Upload renewed = new Upload(u.id(), u.length(), u.offset(), u.metadata(), u.concat(), u.owner(),
-                        u.created(), service.expiry(Instant.now()), u.state(), u.path(), u.sha256());
-                service.store.update(renewed);
-                synchronized (session) {
-                    session.upload = renewed;
-                    if (digestSoFar != null) {
-                        session.sha256 = digestSoFar;
-                        session.hashed = start + upTo;
-                    } else if (session.hashed != start + upTo) {
-                        session.sha256 = null; // will be caught up from the file when needed
-                    }
-                }
-                committedWritten = upTo;
-            }, service.io).exceptionally(e -> {
-                log.warn("recording upload {} failed: {}", request.id(), e.getMessage());
-                return null;
-            });
-            return commitInFlight;
-        }
-
-        private void release() {
-            synchronized (session) {
-                if (session.writer == this) {
-                    session.writer = null;
-                }
-            }
-            // A discarded chunk (checksum, cut) may still have an early fsync queued: the file closes after it, or
-            // the fsync meets a closed channel and logs a failure for a chunk nobody keeps.
-            commitInFlight.whenComplete((v, e) -> {
-                try {
-                    if (data != null) {
-                        data.close();
-                    }
-                } catch (IOException ignored) {
-                    // the committed offset is what counts
-                }
-            });
-            service.writing.decrementAndGet();
-            stopped.complete(null);
-        }
-
-        private static MessageDigest clone(MessageDigest d) {
-            try {
-                return (MessageDigest) d.clone();
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** Ends whatever request is writing to the upload, keeping its bytes. */
-    private CompletableFuture<Void> takeOver(Session s, String why) {
-        Appender w;
-        synchronized (s) {
-            w = s.writer;
-        }
-        if (w == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        metrics.uploadTakeover();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        w.channel().eventLoop().execute(() -> {
-            w.abort(why).whenComplete((v, e) -> done.complete(null));
-            w.channel().close();
-        });
-        return done;
-    }
-
-    private CompletableFuture<Void> takeOverIfStalled(Session s) {
-        Appender w;
-        synchronized (s) {
-            w = s.writer;
-        }
-        // A writer whose connection is gone is still committing what arrived: wait for it, so that the answer
-        // counts those bytes (else the client resends them, or meets a 409).
-        if (w == null || w.channel().isActive()
-                && System.nanoTime() - w.lastByteNanos() < settings.stallTakeover().toNanos()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return takeOver(s, w.channel().isActive() ? "it stalled" : "its connection is gone");
     }
 
     /** Hashes what an earlier process received, so that the running digest starts where the next append does. */
-    private void catchUpDigest(Session s) {
+    private CompletableFuture<Void> catchUpDigest(Session s) {
         long offset;
         synchronized (s) {
             if (s.sha256 != null && s.hashed == s.upload.offset()) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             offset = s.upload.offset();
         }
-        MessageDigest d = DigestAlgorithm.SHA_256.newDigest();
-        if (!hashFile(store.data(s.upload.id()), offset, d)) {
-            return;
-        }
-        synchronized (s) {
-            s.sha256 = d;
-            s.hashed = offset;
-        }
-    }
-
-    private static boolean hashFile(Path file, long length, MessageDigest d) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            long at = 0;
-            while (at < length) {
-                buf.clear().limit((int) Math.min(buf.capacity(), length - at));
-                int n = ch.read(buf, at);
-                if (n < 0) {
-                    return false;
-                }
-                buf.flip();
-                d.update(buf);
-                at += n;
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    // ---- completion ----
-
-    /** Every byte is there: a partial stays for its final; anything else is moved into the served root. */
-    private void finish(Session s) {
-        Upload u;
-        MessageDigest running;
-        synchronized (s) {
-            u = s.upload;
-            running = s.sha256 != null && s.hashed == u.length() ? s.sha256 : null;
-        }
-        if (u.isPartial()) {
-            Upload done = u.completed(null, null);
-            store.update(done);
-            synchronized (s) {
-                s.upload = done;
-            }
-            metrics.uploadCompleted();
-            finalsWaitingFor(u.id()).forEach(this::assembleIfReady);
-            return;
-        }
-        Path data = store.data(u.id());
-        byte[] sha256;
-        if (running != null) {
-            sha256 = running.digest();
-        } else {
+        return CompletableFuture.runAsync(() -> {
             MessageDigest d = DigestAlgorithm.SHA_256.newDigest();
-            hashFile(data, u.length(), d);
-            sha256 = d.digest();
-        }
-        Path target;
-        try {
-            target = place(data, u);
-        } catch (IOException e) {
-            throw new UploadException(507, "the completed upload cannot be moved into place: " + e.getMessage());
-        }
-        try {
-            OpenFile.FileVersion version = OpenFile.FileVersion.read(target);
-            if (digests != null) {
-                digests.record(target.toRealPath(), version, sha256, null, true);
-            }
-        } catch (IOException e) {
-            log.warn("cannot record the digest of {}: {}", target, e.getMessage());
-        }
-        Upload done = u.completed(root.relativize(target).toString(), sha256);
-        store.update(done);
-        synchronized (s) {
-            s.upload = done;
-            s.sha256 = null;
-        }
-        metrics.uploadCompleted();
-    }
-
-    /**
-     * Moves the data into the served root under the upload's name without ever replacing a file (unless asked):
-     * a hard link fails if the name exists, and only then is the data file unlinked.
-     */
-    private Path place(Path data, Upload u) throws IOException {
-        String suggested = u.metadata().text("filename").or(() -> u.metadata().text("name")).orElse(null);
-        for (int attempt = 0; attempt < 5; attempt++) {
-            // A name that is already this data file's hard link is not taken: a kill after the link and before
-            // the unlink left it, and the upload is finished again on restart without a second copy.
-            String name = StoredName.choose(suggested, u.id(), settings.overwrite(),
-                    n -> Files.exists(root.resolve(n)) && !sameFile(root.resolve(n), data));
-            Path target = root.resolve(name);
-            if (!settings.overwrite() && sameFile(target, data)) {
-                Files.delete(data);
-                syncDirectory(root);
-                return target;
-            }
-            if (settings.overwrite()) {
-                moveReplacing(data, target);
-                return target;
-            }
             try {
-                Files.createLink(target, data);
-                Files.delete(data);
-                syncDirectory(root);
-                return target;
-            } catch (FileAlreadyExistsException e) {
-                continue; // another file took the name meanwhile: choose again
-            } catch (UnsupportedOperationException | IOException e) {
-                // Another file system (no hard link across): copy beside the target, then rename it in.
-                Path tmp = root.resolve("." + u.id() + ".tmp");
-                Files.copy(data, tmp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    c.force(true);
-                }
-                try {
-                    Files.createLink(target, tmp);
-                    Files.delete(tmp);
-                } catch (FileAlreadyExistsException exists) {
-                    Files.delete(tmp);
-                    continue;
-                }
-                Files.delete(data);
-                syncDirectory(root);
-                return target;
-            }
-        }
-        throw new IOException("no free name for " + suggested);
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private void moveReplacing(Path data, Path target) throws IOException {
-        try {
-            Files.move(data, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(data, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        syncDirectory(root);
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // not every file system can fsync a directory
-        }
-    }
-
-    // ---- concatenation ----
-
-    private List<Session> finalsWaitingFor(String partId) {
-        List<Session> out = new ArrayList<>();
-        for (Session s : sessions.values()) {
-            synchronized (s) {
-                if (s.upload.isFinal() && s.upload.state() == Upload.State.ACTIVE
-                        && s.upload.concat().parts().contains(partId)) {
-                    out.add(s);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * A partial whose length was deferred declares it: the finals already waiting for it were held to the maximum
-     * only by the lengths known then, so they are held to it again with this one (413 to the declaring PATCH).
-     */
-    private void holdWaitingFinals(String partId, long declared) {
-        for (Session f : finalsWaitingFor(partId)) {
-            Upload fin;
-            synchronized (f) {
-                fin = f.upload;
-            }
-            List<Long> lengths = new ArrayList<>();
-            for (String id : fin.concat().parts()) {
-                lengths.add(id.equals(partId) ? declared : load(id).map(Upload::length).orElse(-1L));
-            }
-            try {
-                UploadRules.finalLength(lengths, settings.maxSize());
-            } catch (UploadException e) {
-                throw new UploadException(e.status(), "a length of " + declared + " bytes for this partial upload"
-                        + " is refused: it is part of the final upload " + fin.id() + ", and " + e.getMessage());
-            }
-        }
-    }
-
-    /** Assembles a final upload once all its parts are complete, copying in the kernel (never through the heap). */
-    private void assembleIfReady(Session f) {
-        Upload fin;
-        synchronized (f) {
-            fin = f.upload;
-        }
-        List<Upload> parts = new ArrayList<>();
-        long length = 0;
-        for (String id : fin.concat().parts()) {
-            Optional<Upload> p = load(id);
-            if (p.isEmpty() || p.get().state() != Upload.State.COMPLETE) {
-                return; // concatenation-unfinished: assembled when the last part completes
-            }
-            parts.add(p.get());
-            length += p.get().length();
-        }
-        if (settings.maxSize() > 0 && length > settings.maxSize()) {
-            // Only a final recorded before finals were held to the maximum gets here: it is never published.
-            log.warn("final upload {} is not assembled: its {} bytes exceed the maximum of {}", fin.id(), length,
-                    settings.maxSize());
-            return;
-        }
-        Path target = store.data(fin.id());
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            long at = 0;
-            for (Upload p : parts) {
-                try (FileChannel in = FileChannel.open(store.data(p.id()), StandardOpenOption.READ)) {
-                    long done = 0;
-                    while (done < p.length()) {
-                        done += in.transferTo(done, p.length() - done, out);
-                    }
-                    at += done;
-                }
-            }
-            out.force(true);
-            if (at != length) {
-                throw new IOException("assembled " + at + " of " + length + " bytes");
-            }
-        } catch (IOException e) {
-            log.warn("cannot assemble final upload {}: {}", fin.id(), e.getMessage());
-            return;
-        }
-        Upload assembled = fin.withLength(length).withOffset(length);
-        store.update(assembled);
-        synchronized (f) {
-            f.upload = assembled;
-            f.sha256 = null;
-        }
-        finish(f);
-        for (Upload p : parts) {
-            try {
-                Files.deleteIfExists(store.data(p.id()));
+                data.read(s.id, 0, offset, d::update);
             } catch (IOException e) {
-                log.debug("cannot remove part {}: {}", p.id(), e.getMessage());
+                return;
             }
-        }
+            synchronized (s) {
+                if (s.upload.offset() == offset) {
+                    s.sha256 = d;
+                    s.hashed = offset;
+                }
+            }
+        }, hashing);
+    }
+
+    Session sessionOf(Upload u) {
+        Session s = sessions.computeIfAbsent(u.id(), id -> new Session(u));
+        s.usedNanos = System.nanoTime();
+        return s;
     }
 
     // ---- termination and expiry ----
@@ -941,49 +599,61 @@ public final class UploadService implements AutoCloseable {
         } catch (UploadException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return takeOver(s, "the upload was deleted").thenComposeAsync(v -> {
-            Upload u = live(s);
-            UploadRules.access(u, requester, Instant.now());
-            synchronized (s) {
-                s.gone = true;
-            }
-            // An append that passed its own takeover before this one began may have become the writer since (its
-            // preparation runs on this thread too, and none can now): end it too, so that it does not record an
-            // offset after the record is deleted, nor answer 204 for an upload that no longer exists.
-            return takeOver(s, "the upload was deleted");
-        }, io).thenRunAsync(() -> {
-            store.delete(id);
-            sessions.remove(id);
-            try {
-                Files.deleteIfExists(store.data(id));
-            } catch (IOException e) {
-                log.warn("cannot remove the data of upload {}: {}", id, e.getMessage());
-            }
-        }, io);
+        return locks.takeOver(id, "the upload was deleted")
+                .thenComposeAsync(v -> afterFinishing(s), commits)
+                .thenComposeAsync(v -> {
+                    Upload u = current(s);
+                    UploadRules.access(u, requester, Instant.now());
+                    synchronized (s) {
+                        s.gone = true;
+                    }
+                    // An append that passed its own takeover before this one began may have become the writer since
+                    // (its preparation runs on this thread too, and none can now): end it too, so that it does not
+                    // record an offset after the record is deleted, nor answer 204 for an upload that no longer
+                    // exists.
+                    return locks.takeOver(id, "the upload was deleted");
+                }, commits).thenRunAsync(() -> {
+                    store.delete(id);
+                    sessions.remove(id, s);
+                    try {
+                        data.delete(id);
+                    } catch (IOException e) {
+                        log.warn("cannot remove the data of upload {}: {}", id, e.getMessage());
+                    }
+                }, commits);
     }
 
-    /** Removes the data of unfinished uploads past their expiry; their records stay a week to answer 410. */
+    /**
+     * Removes the data of unfinished uploads past their expiry, claimed in batches (an upload whose writer holds
+     * its lease is not claimed); their records stay a week to answer 410. Forgets sessions long unused.
+     */
     void sweep() {
         try {
-            io.submit(() -> {
+            commits.submit(() -> {
                 Instant now = Instant.now();
-                for (Upload u : store.expired(now, 1000)) {
-                    Session s = sessions.get(u.id());
-                    if (s != null) {
-                        synchronized (s) {
-                            if (s.writer != null) {
-                                continue; // being written to right now: not abandoned
-                            }
-                        }
+                for (UploadStore.Lease lease : store.claimExpired(now, 1000, node, leaseTtl())) {
+                    String id = lease.id();
+                    if (locks.writer(id) != null) {
+                        store.release(id, node, lease.epoch());
+                        continue; // being written to right now: not abandoned
                     }
-                    try {
-                        Files.deleteIfExists(store.data(u.id()));
-                    } catch (IOException e) {
-                        log.warn("cannot remove expired upload {}: {}", u.id(), e.getMessage());
+                    Optional<Upload> found = store.find(id);
+                    if (found.isEmpty()) {
                         continue;
                     }
-                    Upload expired = u.expired();
-                    store.update(expired);
+                    try {
+                        data.delete(id);
+                    } catch (IOException e) {
+                        log.warn("cannot remove expired upload {}: {}", id, e.getMessage());
+                        store.release(id, node, lease.epoch());
+                        continue;
+                    }
+                    Upload expired = found.get().expired();
+                    if (!store.update(expired, found.get().offset(), lease.epoch())) {
+                        continue;
+                    }
+                    store.release(id, node, lease.epoch());
+                    Session s = sessions.get(id);
                     if (s != null) {
                         synchronized (s) {
                             s.upload = expired;
@@ -991,8 +661,11 @@ public final class UploadService implements AutoCloseable {
                     }
                     metrics.uploadExpired();
                 }
-                store.purgeExpired(now.minus(java.time.Duration.ofDays(7)));
+                store.purgeExpired(now.minus(Duration.ofDays(7)));
                 removeUnrecorded();
+                long idle = System.nanoTime() - IDLE_SESSION_NANOS;
+                sessions.values().removeIf(s -> s.usedNanos - idle < 0 && locks.writer(s.id) == null
+                        && s.finishing == null);
             }).get();
         } catch (Exception e) {
             log.warn("sweeping expired uploads failed: {}", e.toString());
@@ -1000,22 +673,20 @@ public final class UploadService implements AutoCloseable {
     }
 
     /**
-     * Removes data files that no record names: a kill between creating an upload's data file and recording the
-     * upload, or between deleting a record and its file, leaves one that nothing else would ever remove. Creation
-     * and termination run on this thread, as this does, so none is half way through here.
+     * Removes data that no record names: a kill between creating an upload's data and recording the upload, or
+     * between deleting a record and its data, leaves some that nothing else would ever remove. Creation and
+     * termination run on this thread, as this does, so none is half way through here.
      */
     private void removeUnrecorded() {
-        Path dir = store.data("probe").getParent();
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                String id = f.getFileName().toString();
+        try {
+            for (String id : data.ids()) {
                 if (looksLikeId(id) && !sessions.containsKey(id) && store.find(id).isEmpty()) {
-                    log.info("removing the data file {}, which no upload record names", id);
-                    deleteQuietly(f);
+                    log.info("removing the data of {}, which no upload record names", id);
+                    data.delete(id);
                 }
             }
         } catch (IOException e) {
-            log.debug("cannot list the upload data in {}: {}", dir, e.getMessage());
+            log.debug("cannot list the upload data: {}", e.getMessage());
         }
     }
 
@@ -1029,84 +700,33 @@ public final class UploadService implements AutoCloseable {
     }
 
     private void checkSpace(long bytes) {
-        try {
-            long usable = Files.getFileStore(store.data("probe").getParent()).getUsableSpace();
-            if (bytes > usable) {
-                throw new UploadException(507, "the server has " + usable + " bytes free, not the " + bytes
-                        + " this upload needs");
-            }
-        } catch (IOException e) {
-            log.debug("cannot check free space: {}", e.getMessage());
+        long usable = data.room();
+        if (bytes > usable) {
+            throw new UploadException(UploadException.Reason.NO_SPACE, "the server has " + usable
+                    + " bytes free, not the " + bytes + " this upload needs");
         }
-    }
-
-    /** 128 random bits, as 26 lower-case base32 characters: unguessable and safe in a URL and a file name. */
-    static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        StringBuilder s = new StringBuilder(26);
-        int buffer = 0;
-        int bits = 0;
-        for (byte x : b) {
-            buffer = (buffer << 8) | (x & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                s.append("abcdefghijklmnopqrstuvwxyz234567".charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            s.append("abcdefghijklmnopqrstuvwxyz234567".charAt((buffer << (5 - bits)) & 31));
-        }
-        return s.toString();
     }
 
     /** Whether a path segment could be an upload id (before asking the store). */
     public static boolean looksLikeId(String s) {
-        if (s.length() != 26) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
-                return false;
-            }
-        }
-        return true;
+        return UploadIds.looksLikeId(s);
     }
 
     /** The id named by an upload URL or path, e.g. {@code /uploads/ID} or {@code https://h/uploads/ID}. */
     public String idFromUrl(String url) {
-        String u = url.strip();
-        int q = u.indexOf('?');
-        if (q >= 0) {
-            u = u.substring(0, q);
-        }
-        String id = u.substring(u.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-        if (!looksLikeId(id)) {
-            throw UploadException.badRequest("'" + url + "' is not the URL of an upload here");
-        }
-        return id;
+        return UploadIds.fromUrl(url);
     }
 
     @Override
     public void close() {
         sweeper.shutdownNow();
-        io.shutdown();
+        hashing.shutdown();
+        commits.shutdown();
         try {
-            io.awaitTermination(10, TimeUnit.SECONDS);
+            hashing.awaitTermination(10, TimeUnit.SECONDS);
+            commits.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (NoSuchFileException ignored) {
-            // gone already
-        } catch (IOException e) {
-            log.debug("cannot delete {}: {}", p, e.getMessage());
         }
     }
 }

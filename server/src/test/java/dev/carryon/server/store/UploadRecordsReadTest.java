@@ -47,7 +47,7 @@ class UploadRecordsReadTest {
         uploads.create(upload("b", 0, t));
         uploads.create(upload("c", 0, t));
         long before = System.currentTimeMillis();
-        uploads.update(upload("a", 40, t));
+        uploads.update(upload("a", 40, t), 0, -1);
 
         List<UploadStore.RecentUpload> recent = uploads.recent(2);
         assertThat(recent).hasSize(2);

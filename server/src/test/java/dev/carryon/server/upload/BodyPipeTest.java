@@ -6,6 +6,7 @@ import dev.carryon.core.upload.UploadMetadata;
 import dev.carryon.core.upload.UploadRules;
 import dev.carryon.server.digest.DigestService;
 import dev.carryon.server.metrics.ServerMetrics;
+import dev.carryon.server.store.LocalUploadData;
 import dev.carryon.server.store.StateStore;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -47,7 +48,8 @@ class BodyPipeTest {
         state = StateStore.open(dir.resolve("state"));
         metrics = new ServerMetrics();
         digests = new DigestService(state.digests(), metrics);
-        service = new UploadService(state.uploads(), UploadSettings.DEFAULT, root, digests, metrics);
+        service = new UploadService(state.uploads(), new LocalUploadData(state.uploadDataDir(), root,
+                UploadSettings.DEFAULT.overwrite(), digests), UploadSettings.DEFAULT, metrics);
     }
 
     @AfterEach
@@ -64,14 +66,14 @@ class BodyPipeTest {
         Upload u = service.create(new UploadService.Creation(10_000, false, UploadMetadata.EMPTY,
                 TusFields.Concat.NONE, List.of(), null)).get(10, TimeUnit.SECONDS);
         EmbeddedChannel channel = new EmbeddedChannel();
-        CompletableFuture<UploadService.Appender> ready = new CompletableFuture<>();
+        CompletableFuture<Appender> ready = new CompletableFuture<>();
         BodyPipe pipe = new BodyPipe(channel, ready, (upload, e) -> { });
         pipe.content(new DefaultHttpContent(Unpooled.wrappedBuffer(data, 0, 600)));
         pipe.content(new DefaultHttpContent(Unpooled.wrappedBuffer(data, 600, 400)));
         pipe.interrupted();
         channel.close();
         ready.complete(service.append(new UploadService.Append(u.id(), null, 0, OptionalLong.empty(), 10_000,
-                null, false, channel, UploadRules.Completed.EMPTY_APPEND_MATCHES)).get(10, TimeUnit.SECONDS));
+                null, false, BodyPipe.writer(channel), UploadRules.Completed.EMPTY_APPEND_MATCHES)).get(10, TimeUnit.SECONDS));
 
         assertThat(onLoop(channel, service.head(u.id(), null)).offset()).isEqualTo(1000);
     }
@@ -81,9 +83,10 @@ class BodyPipeTest {
     @Test
     void theLastPieceOfABodyThatArrivesAfterItsRefusalIsReleased() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        CompletableFuture<UploadService.Appender> ready = new CompletableFuture<>();
+        CompletableFuture<Appender> ready = new CompletableFuture<>();
         BodyPipe pipe = new BodyPipe(channel, ready, (upload, e) -> { });
-        ready.completeExceptionally(new dev.carryon.core.upload.UploadException(400, "refused"));
+        ready.completeExceptionally(new dev.carryon.core.upload.UploadException(
+                dev.carryon.core.upload.UploadException.Reason.MALFORMED, "refused"));
         channel.runPendingTasks();
         assertThat(pipe.finished()).isTrue();
         io.netty.buffer.ByteBuf last = Unpooled.buffer().writeBytes(new byte[10]);

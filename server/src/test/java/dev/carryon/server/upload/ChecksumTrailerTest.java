@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -70,7 +71,8 @@ class ChecksumTrailerTest {
             http.socket().setSoLinger(true, 0); // a reset, as when a network drops
         }
         // The server learns of the cut asynchronously; the offset must stay 0 once it has.
-        Thread.sleep(300);
+        String id = upload.substring(upload.lastIndexOf('/') + 1);
+        Poll.until(Duration.ofSeconds(10), () -> server.server().uploads().appending(id), busy -> !busy);
         assertThat(offset(upload)).isZero();
         RawHttp.Response again = patchChunked(upload, data, data.length, "sha256 " + sha256(data));
         assertThat(again.status()).as(again.bodyText()).isEqualTo(204);
@@ -109,10 +111,16 @@ class ChecksumTrailerTest {
         try (RawHttp http = new RawHttp("127.0.0.1", server.port())) {
             http.send(head(upload, false));
             http.send(chunk(data, 2 * MIB));
-            Thread.sleep(200); // let the bytes reach the server before the reset
+            received(upload, 2 * MIB); // the bytes reached the server before the reset
             http.socket().setSoLinger(true, 0);
         }
         assertThat(Poll.until(Duration.ofSeconds(10), () -> offset(upload), o -> o == 2L * MIB)).isEqualTo(2L * MIB);
+    }
+
+    /** Waits until the server has received {@code bytes} of the upload (its data holds them). */
+    void received(String upload, long bytes) {
+        Path data = server.state().resolve("uploads").resolve(upload.substring(upload.lastIndexOf('/') + 1));
+        Poll.until(Duration.ofSeconds(10), () -> data.toFile().length(), n -> n >= bytes);
     }
 
     // ---- requests ----

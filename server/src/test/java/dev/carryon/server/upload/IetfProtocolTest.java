@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -215,7 +216,7 @@ class IetfProtocolTest {
             assertThat(info.status()).isEqualTo(104);
             location = info.header("Location");
             http.send(slice(data, 0, 60_000));
-            Thread.sleep(300);
+            received(location, 60_000);
             http.socket().setSoLinger(true, 0); // a reset, as a dropped network would
         }
         long offset = offsetWhenSettled(8, location);
@@ -561,7 +562,7 @@ class IetfProtocolTest {
                     + "Upload-Offset: 0\r\nUpload-Complete: ?1\r\nContent-Type: application/partial-upload\r\n"
                     + "Content-Length: 400000\r\n\r\n");
             http.send(slice(data, 0, 250_000));
-            Thread.sleep(300);
+            received(u, 250_000);
             http.socket().setSoLinger(true, 0);
         }
         long offset = offsetWhenSettled(v, u);
@@ -666,5 +667,11 @@ class IetfProtocolTest {
 
     static byte[] slice(byte[] b, int from, int to) {
         return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    /** Waits until the server has received {@code bytes} of the upload (its data holds them). */
+    void received(String upload, long bytes) {
+        Path data = server.state().resolve("uploads").resolve(upload.substring(upload.lastIndexOf('/') + 1));
+        Poll.until(Duration.ofSeconds(10), () -> data.toFile().length(), n -> n >= bytes);
     }
 }

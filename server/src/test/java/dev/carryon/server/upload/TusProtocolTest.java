@@ -1,5 +1,6 @@
 package dev.carryon.server.upload;
 
+import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -295,10 +296,7 @@ class TusProtocolTest {
         System.arraycopy(a, 0, joined, 0, a.length);
         System.arraycopy(b, 0, joined, a.length, b.length);
         Path out = server.root().resolve("joined.bin");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(out) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Poll.until(Duration.ofSeconds(10), () -> Files.exists(out), x -> x);
         assertThat(Files.readAllBytes(out)).isEqualTo(joined);
         assertThat(send("HEAD", fin, null).headers().firstValue("Upload-Offset")).hasValue("100000");
     }
@@ -327,22 +325,16 @@ class TusProtocolTest {
         start(s -> with(s, 0, Duration.ofMillis(600), s.tokens()));
         String u = create(null, "Upload-Length", "10");
         assertThat(patch(u, 0, "abc".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(204);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int status = 200;
-        while (status == 200 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            status = send("HEAD", u, null).statusCode();
-        }
+        int status = Poll.until(Duration.ofSeconds(20), () -> head(u).statusCode(), st -> st != 200);
         assertThat(status).isIn(404, 410);
         assertThat(patch(u, 3, "d".getBytes(StandardCharsets.UTF_8)).statusCode()).isIn(404, 410);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        boolean empty = false;
-        while (!empty && System.nanoTime() < until) {
+        boolean empty = Poll.until(Duration.ofSeconds(20), () -> {
             try (var files = Files.list(server.state().resolve("uploads"))) {
-                empty = files.findAny().isEmpty();
+                return files.findAny().isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            Thread.sleep(100);
-        }
+        }, x -> x);
         assertThat(empty).as("the sweeper deleted the data").isTrue();
     }
 
@@ -457,5 +449,13 @@ class TusProtocolTest {
 
     static byte[] slice(byte[] b, int from, int to) {
         return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    HttpResponse<String> head(String upload) {
+        try {
+            return send("HEAD", upload, null);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

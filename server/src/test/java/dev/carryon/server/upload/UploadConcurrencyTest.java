@@ -1,6 +1,7 @@
 package dev.carryon.server.upload;
 
 import dev.carryon.server.testing.LogCapture;
+import dev.carryon.server.testing.Poll;
 import dev.carryon.server.testing.RawHttp;
 import dev.carryon.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -50,9 +52,9 @@ class UploadConcurrencyTest {
         try (RawHttp stalled = new RawHttp("127.0.0.1", server.port())) {
             stalled.send(patchHead(u, 0, data.length));
             stalled.send(Arrays.copyOf(data, MIB));
-            // The connection stays open and silent, as behind a network that dropped without a reset.
-            Thread.sleep(3500);
-            long offset = offset(u);
+            // The connection stays open and silent, as behind a network that dropped without a reset: once it has
+            // been silent for the stall time, an offset request takes the writer over.
+            long offset = Poll.until(Duration.ofSeconds(15), () -> offset(u), o -> o == MIB);
             assertThat(offset).as("the silent writer was taken over and what it sent was kept").isEqualTo(MIB);
             RawHttp.Response rest = patch(u, offset, Arrays.copyOfRange(data, MIB, data.length));
             assertThat(rest.status()).as(rest.bodyText()).isEqualTo(204);
@@ -67,7 +69,8 @@ class UploadConcurrencyTest {
         try (RawHttp first = new RawHttp("127.0.0.1", server.port())) {
             first.send(patchHead(u, 0, data.length));
             first.send(Arrays.copyOf(data, MIB / 2));
-            Thread.sleep(200);
+            Path written = server.state().resolve("uploads").resolve(u.substring(u.lastIndexOf('/') + 1));
+            Poll.until(Duration.ofSeconds(10), () -> written.toFile().length(), n -> n >= MIB / 2);
             // A client that lost its connection and retries at once with the offset it believed.
             RawHttp.Response second = patch(u, 0, data);
             assertThat(second.status()).as(second.bodyText()).isIn(204, 409);

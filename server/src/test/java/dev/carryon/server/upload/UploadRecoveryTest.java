@@ -103,10 +103,10 @@ class UploadRecoveryTest {
             try (StateStore store = StateStore.open(server.state())) {
                 Upload u = store.uploads().find(id(fin)).orElseThrow();
                 store.uploads().update(new Upload(u.id(), u.length(), 0, u.metadata(), u.concat(), u.owner(),
-                        u.created(), Instant.now().plusSeconds(3600), Upload.State.ACTIVE, null, null));
-                Files.write(store.uploads().data(id(pa)), a);
-                Files.write(store.uploads().data(id(pb)), b);
-                Files.write(store.uploads().data(u.id()), java.util.Arrays.copyOf(a, 1000));
+                        u.created(), Instant.now().plusSeconds(3600), Upload.State.ACTIVE, null, null), u.offset(), -1);
+                Files.write(store.uploadDataDir().resolve(id(pa)), a);
+                Files.write(store.uploadDataDir().resolve(id(pb)), b);
+                Files.write(store.uploadDataDir().resolve(u.id()), java.util.Arrays.copyOf(a, 1000));
                 Files.delete(server.root().resolve("joined.bin"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -132,10 +132,10 @@ class UploadRecoveryTest {
         byte[] data = random(10_000, 5);
         String u = create(data.length, "kept.bin");
         assertThat(patch(u, 0, java.util.Arrays.copyOf(data, 4000)).statusCode()).isEqualTo(204);
-        String orphan = UploadService.newId();
+        String orphan = UploadIds.newId();
         server.restart(() -> {
             try (StateStore store = StateStore.open(server.state())) {
-                Files.write(store.uploads().data(orphan), data);
+                Files.write(store.uploadDataDir().resolve(orphan), data);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -155,12 +155,12 @@ class UploadRecoveryTest {
         try (StateStore store = StateStore.open(server.state())) {
             Upload u = store.uploads().find(id).orElseThrow();
             store.uploads().update(new Upload(u.id(), u.length(), u.offset(), u.metadata(), u.concat(), u.owner(),
-                    u.created(), Instant.now().plusSeconds(3600), Upload.State.ACTIVE, null, null));
+                    u.created(), Instant.now().plusSeconds(3600), Upload.State.ACTIVE, null, null), u.offset(), -1);
             Path served = server.root().resolve(name);
             if (linked) {
-                Files.createLink(store.uploads().data(id), served);
+                Files.createLink(store.uploadDataDir().resolve(id), served);
             } else {
-                Files.move(served, store.uploads().data(id));
+                Files.move(served, store.uploadDataDir().resolve(id));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
