@@ -130,6 +130,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "The most upload requests writing at once; more get 503 (default: ${DEFAULT-VALUE}).")
     int maxConcurrentUploads;
 
+    @Option(names = "--upload-min-rate", defaultValue = "500", paramLabel = "BYTES",
+            description = "After 20 s, an upload body must average this many bytes a second or it is cut with 408,"
+                    + " so that trickling bodies cannot hold every upload slot; 0 for any speed (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long uploadMinRate;
+
     @Option(names = "--cors-origin", paramLabel = "ORIGIN",
             description = "An origin whose pages may upload from a browser, or '*' (repeatable; default: none).")
     List<String> corsOrigins = new ArrayList<>();
@@ -181,7 +187,8 @@ final class ServeCommand implements Callable<Integer> {
         String path = uploadPath.startsWith("/") ? uploadPath : "/" + uploadPath;
         return new UploadSettings(path.endsWith("/") ? path : path + "/", maxUploadSize == null ? 0 : maxUploadSize,
                 uploadExpiry, uploadOverwrite, uploadTokens, corsOrigins, trustProxy, maxConcurrentUploads,
-                UploadSettings.DEFAULT.bodyTimeout(), UploadSettings.DEFAULT.stallTakeover());
+                UploadSettings.DEFAULT.bodyTimeout(), UploadSettings.DEFAULT.stallTakeover())
+                .withMinBodyRate(uploadMinRate, UploadSettings.DEFAULT_BODY_RATE_GRACE);
     }
 
     private static boolean loopback(String host) {

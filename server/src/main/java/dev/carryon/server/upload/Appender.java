@@ -36,6 +36,8 @@ public final class Appender implements UploadLocks.Holder {
     private long scheduledWritten;
     private long lastCommitNanos = System.nanoTime();
     private volatile long lastByteNanos = System.nanoTime();
+    private final long openedNanos = System.nanoTime();
+    private volatile long received;
     private boolean ended;
     private CompletableFuture<Void> commitInFlight = CompletableFuture.completedFuture(null);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -136,6 +138,7 @@ public final class Appender implements UploadLocks.Holder {
             tentative.update(seen);
         }
         written += n;
+        received = written;
         lastByteNanos = System.nanoTime();
         service.metrics().uploadBytes(n);
         // One commit at a time: while an fsync is under way the bytes keep arriving, and a commit per piece
@@ -257,6 +260,29 @@ public final class Appender implements UploadLocks.Holder {
         return lastByteNanos;
     }
 
+    /**
+     * Whether the body arrives too slowly to keep its writing slot: it has taken longer than the grace plus a
+     * second for every {@code minBodyRate} bytes received (never, with a rate of 0).
+     */
+    public boolean tooSlow(long nowNanos) {
+        UploadSettings s = service.settings();
+        if (s.minBodyRate() <= 0) {
+            return false;
+        }
+        long allowed = s.bodyRateGrace().toNanos() + received * 1_000_000_000L / s.minBodyRate();
+        return nowNanos - openedNanos > allowed;
+    }
+
+    /** The slowest average rate a body may arrive at, bytes a second (0: any). */
+    public long minBodyRate() {
+        return service.settings().minBodyRate();
+    }
+
+    /** Bytes of the body received so far. */
+    public long received() {
+        return received;
+    }
+
     /** The longest silence allowed within the body (zero: no limit). */
     public Duration bodyTimeout() {
         return service.settings().bodyTimeout();
@@ -291,7 +317,9 @@ public final class Appender implements UploadLocks.Holder {
     }
 
     private void release() {
-        data.close();
+        // A discarded chunk (checksum, cut) may still have an early fsync queued: the data closes after it, or the
+        // fsync meets a closed channel and logs a failure for a chunk nobody keeps.
+        commitInFlight.whenComplete((v, e) -> data.close());
         service.released(session, this);
         stopped.complete(null);
     }

@@ -57,8 +57,8 @@ public final class BodyPipe {
                     return;
                 }
                 long timeout = a.bodyTimeout().toNanos();
-                if (timeout > 0 && !finished) {
-                    watch(timeout, timeout);
+                if ((timeout > 0 || a.minBodyRate() > 0) && !finished) {
+                    watch(timeout, nextCheck(timeout, timeout));
                 }
             }
             channel.config().setAutoRead(true);
@@ -75,9 +75,17 @@ public final class BodyPipe {
             if (finished) {
                 return;
             }
-            long silent = System.nanoTime() - appender.lastByteNanos();
-            if (silent < timeout) {
-                watch(timeout, timeout - silent);
+            long now = System.nanoTime();
+            if (appender.tooSlow(now)) {
+                appender.abort("the body arrived too slowly");
+                finish(null, new UploadException(UploadException.Reason.BODY_TIMEOUT, "the body arrived at less than "
+                        + appender.minBodyRate() + " bytes a second (" + appender.received() + " bytes so far); what"
+                        + " arrived is kept: ask for the offset and resume"));
+                return;
+            }
+            long silent = now - appender.lastByteNanos();
+            if (timeout <= 0 || silent < timeout) {
+                watch(timeout, nextCheck(timeout, timeout <= 0 ? timeout : timeout - silent));
                 return;
             }
             appender.abort("the body stalled");
@@ -85,6 +93,15 @@ public final class BodyPipe {
                     + java.time.Duration.ofNanos(timeout).toMillis() + " ms; what arrived is kept: ask for the offset"
                     + " and resume"));
         }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** When to look again: at the silence deadline, and at least every second while a body rate is required. */
+    private long nextCheck(long timeout, long untilSilence) {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        if (appender.minBodyRate() <= 0) {
+            return untilSilence;
+        }
+        return timeout <= 0 ? second : Math.min(second, untilSilence);
     }
 
     /** A piece of the body (the pipe takes ownership). */

@@ -59,7 +59,8 @@ class UploadEdgesTest {
     void start(UnaryOperator<Settings> adjust) {
         Settings s = adjust.apply(new Settings());
         server = TestServer.start(b -> b.uploads(new UploadSettings("/uploads/", s.maxSize, s.expiry, false, s.tokens,
-                s.origins, s.trustProxy, s.maxConcurrent, s.bodyTimeout, s.stallTakeover)));
+                s.origins, s.trustProxy, s.maxConcurrent, s.bodyTimeout, s.stallTakeover)
+                .withMinBodyRate(s.minBodyRate, s.bodyRateGrace)));
     }
 
     static final class Settings {
@@ -71,6 +72,8 @@ class UploadEdgesTest {
         int maxConcurrent = 64;
         Duration bodyTimeout = Duration.ofSeconds(60);
         Duration stallTakeover = Duration.ofSeconds(3);
+        long minBodyRate = UploadSettings.DEFAULT_MIN_BODY_RATE;
+        Duration bodyRateGrace = UploadSettings.DEFAULT_BODY_RATE_GRACE;
     }
 
     // ---- CORS ----
@@ -346,6 +349,68 @@ class UploadEdgesTest {
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.header("Upload-Offset")).isEqualTo("10");
         }
+    }
+
+    /**
+     * Bodies that trickle in are never silent for the body timeout, and enough of them would hold every writing
+     * slot (the soak found 64 doing so, and every legitimate PATCH got 503): below the minimum rate, once the
+     * grace has passed, a body is cut with 408 and its bytes kept, and its slot serves others.
+     */
+    @Test
+    void tricklingBodiesAreCutBelowTheMinimumRateSoThatTheyCannotHoldEveryUploadSlot() throws Exception {
+        start(s -> {
+            s.maxConcurrent = 2;
+            s.minBodyRate = 1000;
+            s.bodyRateGrace = Duration.ofSeconds(1);
+            return s;
+        });
+        List<String> slow = List.of(create("Upload-Length", "100000"), create("Upload-Length", "100000"));
+        List<RawHttp> tricklers = new ArrayList<>();
+        List<Thread> feeders = new ArrayList<>();
+        try {
+            for (String u : slow) {
+                RawHttp http = server.raw();
+                tricklers.add(http);
+                http.send("PATCH " + u + " HTTP/1.1\r\nHost: test\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                        + "Content-Type: application/offset+octet-stream\r\nContent-Length: 100000\r\n\r\n");
+                http.send(new byte[] {1});
+                Thread feeder = new Thread(() -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.sleep(200); // 5 bytes a second: never silent, far below the minimum
+                            http.send(new byte[] {1});
+                        }
+                    } catch (Exception e) {
+                        // cut by the server, or stopped by the test
+                    }
+                });
+                feeder.setDaemon(true);
+                feeder.start();
+                feeders.add(feeder);
+            }
+            String legit = create("Upload-Length", "3", "Upload-Metadata", "filename " + b64("legit.bin"));
+            HttpResponse<String> done = Poll.until(Duration.ofSeconds(20), () -> {
+                try {
+                    return patch(legit, 0, new byte[] {7, 8, 9});
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, r -> r.statusCode() != 503);
+            assertThat(done.statusCode()).as("%s", done.body()).isEqualTo(204);
+            for (RawHttp http : tricklers) {
+                RawHttp.Response r = http.read();
+                assertThat(r.status()).isEqualTo(408);
+                assertThat(r.bodyText()).contains("less than 1000 bytes a second").contains("kept");
+            }
+        } finally {
+            feeders.forEach(Thread::interrupt);
+            for (RawHttp http : tricklers) {
+                http.close();
+            }
+        }
+        assertThat(Files.readAllBytes(server.root().resolve("legit.bin"))).containsExactly(7, 8, 9);
+        assertThat(tus("HEAD", slow.get(0), null).headers().firstValue("Upload-Offset").map(Long::parseLong))
+                .as("what trickled in is kept").hasValueSatisfying(o -> assertThat(o).isPositive());
     }
 
     @Test
