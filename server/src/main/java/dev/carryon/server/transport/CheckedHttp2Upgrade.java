@@ -44,6 +44,13 @@ final class CheckedHttp2Upgrade extends Http2ServerUpgradeCodec {
         return super.prepareUpgradeResponse(ctx, request, headers);
     }
 
+    @Override
+    public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest request) {
+        super.upgradeTo(ctx, request);
+        // Right after the upgrade handler, ahead of the HTTP/2 codec that the upgrade put there.
+        ctx.pipeline().addAfter(ctx.name(), "h2c-upgrade-after-preface", new UpgradeAfterPreface());
+    }
+
     /**
      * Whether Netty can turn the request into the headers of stream 1, as it does after answering 101 (in
      * InboundHttpToHttp2Adapter, which sets the scheme first; here on a copy of the head).

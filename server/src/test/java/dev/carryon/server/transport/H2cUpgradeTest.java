@@ -105,6 +105,52 @@ class H2cUpgradeTest {
         }
     }
 
+    /**
+     * curl (7.88) keeps 32 KiB for what follows a 101 and fails ("connection buffer size is too small") when more
+     * arrives in one read, which the first 64 KiB window of the answer did: stream 1 is answered once the client's
+     * preface has come, which it sends as soon as it has the 101.
+     */
+    @Test
+    void theUpgradedRequestIsAnsweredOnceTheClientsPrefaceHasCome() throws Exception {
+        try (LogCapture log = LogCapture.start(); H2Wire wire = new H2Wire(); Socket s = connect();
+             H2Wire.Reader reader = new H2Wire.Reader()) {
+            s.getOutputStream().write(("GET /small.txt HTTP/1.1\r\nHost: x\r\n" + UPGRADE + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the 101's head, got %s", head).isNotNegative();
+                head.write(b);
+            }
+            assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101");
+            byte[] buf = new byte[65536];
+            s.setSoTimeout(300);
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    reader.feed(buf, 0, n);
+                }
+            } catch (SocketTimeoutException quiet) {
+                // what the server sends before the client's preface has all come
+            }
+            assertThat(reader.frames()).as("before the preface: our SETTINGS only").isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.stream()).isZero());
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(H2Wire.PREFACE);
+            out.writeBytes(wire.settings(new Http2Settings()));
+            s.getOutputStream().write(out.toByteArray());
+            s.setSoTimeout(5_000);
+            while (!answered(reader.frames(), 1)) {
+                int n = in.read(buf);
+                assertThat(n).as("stream 1 answered: %s", reader.frames()).isPositive();
+                reader.feed(buf, 0, n);
+            }
+            assertThat(status(reader.frames(), 1)).isEqualTo(200);
+            assertThat(log.trouble()).isEmpty();
+        }
+    }
+
     private static Socket connect() throws IOException {
         Socket s = new Socket("127.0.0.1", server.port());
         s.setSoTimeout(5_000);
