@@ -81,6 +81,10 @@ final class Exchange {
     private int localPort;
     private int remotePort;
     private long lastQueued = SendQueues.UNKNOWN;
+    /** What the socket had taken at recent moments (a small ring), to pair a queue reading with its moment. */
+    private final long[] takenAt = new long[8];
+    private final long[] takenAtNanos = new long[8];
+    private int takenNext;
     private long progressed;
     /** The chunked body being sent, whose progress is what it has produced so far. */
     private ChunkedInput<?> journalBody;
@@ -162,11 +166,17 @@ final class Exchange {
      * holds the response's head, so this errs low until the queue is empty.
      */
     private long delivered(long upTo) {
+        long now = System.nanoTime();
+        takenAt[takenNext] = upTo;
+        takenAtNanos[takenNext] = now;
+        takenNext = (takenNext + 1) % takenAt.length;
         SendQueues.Snapshot s = queues.snapshot();
         long q = s.queued(localPort, remotePort);
         if (q >= 0) {
             lastQueued = q;
-            return Math.max(journalReported, upTo - q);
+            // The queue was read up to a second ago; what the socket took since is in no reading yet. Paired with
+            // what it had taken by then (less, or the same: it only grows), the difference errs low, never high.
+            return Math.max(journalReported, takenBy(s.takenNanos()) - q);
         }
         if (s.listed(localPort, remotePort) || s.takenNanos() > startNanos) {
             // two connections with these ports (not told apart), or gone from the table since this response
@@ -174,6 +184,20 @@ final class Exchange {
             return upTo;
         }
         return journalReported; // no reading of this connection yet: held until there is one
+    }
+
+    /** The most the socket is known to have taken by {@code nanos}: the latest recorded moment not after it. */
+    private long takenBy(long nanos) {
+        long best = -1;
+        long bestNanos = 0;
+        for (int i = 0; i < takenAt.length; i++) {
+            long t = takenAtNanos[i];
+            if (t != 0 && t - nanos <= 0 && (best < 0 || t - bestNanos > 0)) {
+                best = takenAt[i];
+                bestNanos = t;
+            }
+        }
+        return best < 0 ? journalReported : best;
     }
 
     /**
