@@ -614,29 +614,19 @@ final class DownloadJob {
                     if (body == null) {
                         continue;
                     }
-                    NewGeneration g = claimWhole();
-                    if (g == null) {
-                        singleWork(body);
-                        return;
+                } else {
+                    body = request(segment, gen);
+                    if (body == null) {
+                        synchronized (this) {
+                            planner.release(segment);
+                            notifyAll();
+                        }
+                        continue;
                     }
-                    gen = g.gen();
-                    segment = g.segment();
-                    if (segment == null) {
-                        body.close();
-                        body = null;
-                    }
-                    continue;
                 }
-                body = request(segment, gen);
-                if (body == null) {
-                    synchronized (this) {
-                        planner.release(segment);
-                        notifyAll();
-                    }
-                    continue;
-                }
-                if (body.position() == 0 && segment.start() != 0) {
-                    // The server sent the whole file: this body now starts the new generation.
+                if (segment == null || body.position() == 0 && segment.start() != 0) {
+                    // A body from byte 0 (asked afresh, or the whole file sent for a range) starts the new
+                    // generation.
                     NewGeneration g = claimWhole();
                     if (g == null) {
                         singleWork(body);
@@ -763,7 +753,7 @@ final class DownloadJob {
                 // where a strong one was assembled): its bytes cannot be trusted, so learn the version afresh.
                 body.close();
                 startOver(gen, null, "the server's answer does not prove it is the version being assembled (its"
-                        + " validator is now " + describe(b.version()) + "): starting over");
+                        + " validator is now " + b.version().describe() + "): starting over");
                 return null;
             }
             return body;
@@ -1176,11 +1166,6 @@ final class DownloadJob {
                 : "the server answered " + f.reason() + (r.at().equals(url) ? "" : " for " + r.at())
                         + (reason.isEmpty() ? "" : ": " + reason);
         return new TransferException(TransferException.Kind.HTTP, what);
-    }
-
-    private static String describe(RemoteVersion v) {
-        return v.etag() != null ? "ETag " + v.etag().headerValue()
-                : v.lastModified() != null ? "Last-Modified " + v.lastModified() : "absent";
     }
 
     private static String describe(IOException e) {

@@ -103,6 +103,20 @@ public record RemoteVersion(long length, EntityTag etag, String lastModified, bo
         return Match.UNKNOWN;
     }
 
+    /** For messages: the validator that identifies the version (the ETag, else Last-Modified) and the length. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        if (etag != null) {
+            b.append("ETag ").append(etag.headerValue());
+        } else if (lastModified != null) {
+            b.append("Last-Modified ").append(lastModified);
+        }
+        if (length >= 0) {
+            b.append(b.length() > 0 ? ", " : "").append(length).append(" bytes");
+        }
+        return b.length() == 0 ? "unknown" : b.toString();
+    }
+
     public RemoteVersion withLength(long newLength) {
         return new RemoteVersion(newLength, etag, lastModified, lastModifiedStrong, acceptsRanges);
     }

@@ -148,8 +148,8 @@ public final class ResponseJudge {
         if (total < 0 && expected != null && expected.length() >= 0 && last >= expected.length()) {
             // bytes F-L/* reaching past the assembled length: a longer representation, whatever its tag says
             RemoteVersion longer = RemoteVersion.of(head, -1, now);
-            return new Verdict.Changed(longer, "the file on the server changed (" + describe(expected) + " became "
-                    + describe(longer) + ", with bytes up to " + last + ")");
+            return new Verdict.Changed(longer, "the file on the server changed (" + expected.describe() + " became "
+                    + longer.describe() + ", with bytes up to " + last + ")");
         }
         RemoteVersion version = RemoteVersion.of(head, total >= 0 ? total : expected == null ? -1 : expected.length(), now);
         if (expected == null) {
@@ -157,8 +157,8 @@ public final class ResponseJudge {
         }
         RemoteVersion.Match match = version.compare(expected);
         if (match == RemoteVersion.Match.DIFFERENT) {
-            return new Verdict.Changed(version, "the file on the server changed (" + describe(expected) + " became "
-                    + describe(version) + ")");
+            return new Verdict.Changed(version, "the file on the server changed (" + expected.describe() + " became "
+                    + version.describe() + ")");
         }
         // A 206 to a request whose If-Range named a strong validator is the server's word that it is the same
         // version; a matching strong validator in the response is proof. Not so when the response's own tag
@@ -171,19 +171,6 @@ public final class ResponseJudge {
 
     private static Verdict lie(String what) {
         return new Verdict.Failure(Verdict.Kind.PROTOCOL, 206, "the server answered " + what);
-    }
-
-    private static String describe(RemoteVersion v) {
-        StringBuilder b = new StringBuilder();
-        if (v.etag() != null) {
-            b.append("ETag ").append(v.etag().headerValue());
-        } else if (v.lastModified() != null) {
-            b.append("Last-Modified ").append(v.lastModified());
-        }
-        if (v.length() >= 0) {
-            b.append(b.length() > 0 ? ", " : "").append(v.length()).append(" bytes");
-        }
-        return b.length() == 0 ? "unknown" : b.toString();
     }
 
     private static boolean allEqual(String joined) {
