@@ -31,13 +31,13 @@ public final class Appender implements UploadLocks.Holder {
     private final long epoch;
     private final MessageDigest chunkChecksum;
     private MessageDigest tentative;
-    private long written;
+    /** Written by the request's thread only; volatile so that its watchdog may read it. */
+    private volatile long written;
     private volatile long committedWritten;
     private long scheduledWritten;
     private long lastCommitNanos = System.nanoTime();
     private volatile long lastByteNanos = System.nanoTime();
     private final long openedNanos = System.nanoTime();
-    private volatile long received;
     private boolean ended;
     private CompletableFuture<Void> commitInFlight = CompletableFuture.completedFuture(null);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -138,7 +138,6 @@ public final class Appender implements UploadLocks.Holder {
             tentative.update(seen);
         }
         written += n;
-        received = written;
         lastByteNanos = System.nanoTime();
         service.metrics().uploadBytes(n);
         // One commit at a time: while an fsync is under way the bytes keep arriving, and a commit per piece
@@ -269,7 +268,7 @@ public final class Appender implements UploadLocks.Holder {
         if (s.minBodyRate() <= 0) {
             return false;
         }
-        long allowed = s.bodyRateGrace().toNanos() + received * 1_000_000_000L / s.minBodyRate();
+        long allowed = s.bodyRateGrace().toNanos() + written * 1_000_000_000L / s.minBodyRate();
         return nowNanos - openedNanos > allowed;
     }
 
@@ -280,7 +279,7 @@ public final class Appender implements UploadLocks.Holder {
 
     /** Bytes of the body received so far. */
     public long received() {
-        return received;
+        return written;
     }
 
     /** The longest silence allowed within the body (zero: no limit). */

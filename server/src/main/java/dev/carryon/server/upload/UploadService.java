@@ -200,7 +200,7 @@ public final class UploadService implements AutoCloseable {
                 .thenComposeAsync(v -> {
                     Upload u = current(s);
                     UploadRules.access(u, requester, Instant.now());
-                    return completeInterrupted(s, u).thenApply(done -> current(s));
+                    return completeInterrupted(s, u);
                 }, commits);
     }
 
@@ -211,26 +211,26 @@ public final class UploadService implements AutoCloseable {
      * than left unserved. Without its data the kill came after the publication: the file is served, only the
      * record lags.
      */
-    private CompletableFuture<Void> completeInterrupted(Session s, Upload u) {
+    private CompletableFuture<Upload> completeInterrupted(Session s, Upload u) {
         if (u.state() != Upload.State.ACTIVE || locks.writer(s.id) != null) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(u);
         }
         try {
             if (u.isFinal()) {
-                return completion.assembleIfReady(s);
+                return completion.assembleIfReady(s).thenApply(v -> current(s));
             }
             if (u.lengthKnown() && u.offset() == u.length() && (u.isPartial() || data.exists(u.id()))) {
                 return completion.finish(s).handle((done, e) -> {
                     if (e != null) {
                         log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
                     }
-                    return null;
+                    return current(s);
                 });
             }
         } catch (IOException e) {
             log.warn("cannot complete upload {}: {}", u.id(), e.getMessage());
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(u);
     }
 
     /** Completes once a finish under way (if any) is done, whatever its outcome. */
